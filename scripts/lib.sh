@@ -1,0 +1,97 @@
+# Shared shell functions for ./virt, ./fdt, ./test and .ci/run.
+# Sourced, never executed. Every function prints one clear line and returns
+# non-zero on failure; callers decide whether to exit.
+
+VIRTFW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VIRTFW_CACHE=${VIRTFW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virtfw}
+
+die() { echo "error: $*" >&2; exit 1; }
+
+# java_major JAVA_BIN -> prints the feature version (17, 25, ...)
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+# find_jdk: sets JAVA_HOME to a JDK >= 25: $JAVA_HOME if new enough, else the
+# newest under /usr/lib/jvm.
+find_jdk() {
+  local want=25 best="" best_v=0 d v
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    v=$(java_major "$JAVA_HOME/bin/java")
+    if [ "${v:-0}" -ge "$want" ]; then export JAVA_HOME; return 0; fi
+  fi
+  for d in /usr/lib/jvm/*/; do
+    d=${d%/}
+    [ -x "$d/bin/javac" ] || continue
+    [ -L "$d" ] && continue
+    v=$(java_major "$d/bin/java")
+    if [ "${v:-0}" -gt "$best_v" ]; then best_v=$v; best=$d; fi
+  done
+  if [ "$best_v" -ge "$want" ]; then export JAVA_HOME=$best; return 0; fi
+  echo "error: no JDK $want or newer found (JAVA_HOME unset or too old, nothing suitable under /usr/lib/jvm); install one, e.g. a Temurin 25 JDK, or point JAVA_HOME at it" >&2
+  return 1
+}
+
+# ensure_packages PKG...: installs the Debian packages that are missing.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+  echo "installing Debian packages: ${missing[*]}" >&2
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$VIRTFW_CACHE.apt.log" 2>&1; then
+    apt-get update -q >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$VIRTFW_CACHE.apt.log" 2>&1 ||
+      { echo "error: apt-get install ${missing[*]} failed; see $VIRTFW_CACHE.apt.log" >&2; return 1; }
+  fi
+}
+
+# debian_mirror: the URI of the Debian archive configured on this machine.
+debian_mirror() {
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' |
+        grep -v -- '-security' | grep -i debian | head -n1)
+  if [ -z "$uri" ]; then
+    uri=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+          sed 's/\[[^]]*\]//' | awk '{print $2}' | grep -v -- '-security' | grep -i debian | head -n1)
+  fi
+  [ -n "$uri" ] || { echo "error: no Debian mirror found in the apt sources" >&2; return 1; }
+  echo "$uri"
+}
+
+# unicorn_lib: prints the path of libunicorn.so.2 (Unicorn 2.1.x), fetching
+# Debian unstable's libunicorn2t64 into the cache on first use. Nothing is
+# installed system-wide.
+unicorn_lib() {
+  local dir="$VIRTFW_CACHE/unicorn" lib
+  lib=$(find "$dir/root" -name 'libunicorn.so.2' 2>/dev/null | head -n1)
+  if [ -n "$lib" ]; then echo "$lib"; return 0; fi
+  local mirror; mirror=$(debian_mirror) || return 1
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/root" || return 1
+  echo "deb [signed-by=$keyring] $mirror sid main" > "$dir/sources.list"
+  local opts=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+              -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+              -o APT::Architectures::=amd64 -o Debug::NoLocking=1)
+  echo "fetching Unicorn 2.1 (Debian unstable's libunicorn2t64) into $dir" >&2
+  apt-get "${opts[@]}" -q update >"$dir/apt.log" 2>&1 ||
+    { echo "error: apt-get update for the unstable suite failed; see $dir/apt.log" >&2; return 1; }
+  (cd "$dir" && apt-get "${opts[@]}" -q download libunicorn2t64 >>"$dir/apt.log" 2>&1) ||
+    { echo "error: apt-get download libunicorn2t64 failed; see $dir/apt.log" >&2; return 1; }
+  dpkg-deb -x "$(ls "$dir"/libunicorn2t64_*.deb | head -n1)" "$dir/root" ||
+    { echo "error: could not unpack libunicorn2t64" >&2; return 1; }
+  lib=$(find "$dir/root" -name 'libunicorn.so.2' | head -n1)
+  [ -n "$lib" ] || { echo "error: libunicorn.so.2 not found in libunicorn2t64" >&2; return 1; }
+  echo "$lib"
+}
+
+# mvn_run ARGS...: Maven with the JDK found above, quiet and in batch mode.
+mvn_run() {
+  (cd "$VIRTFW_ROOT" && mvn -B -q "$@")
+}
