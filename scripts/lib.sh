@@ -95,3 +95,77 @@ unicorn_lib() {
 mvn_run() {
   (cd "$VIRTFW_ROOT" && mvn -B -q "$@")
 }
+
+# apt_private DIR SUITE ARCH: prints apt-get options for a private apt state in
+# DIR that reads only SUITE of the configured Debian mirror for ARCH.
+apt_private() {
+  local dir=$1 suite=$2 arch=$3 mirror
+  mirror=$(debian_mirror) || return 1
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" || return 1
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" > "$dir/sources.list"
+  printf '%s\n' -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" \
+    -o "APT::Architectures::=$arch" -o "APT::Architecture=$arch" -o Debug::NoLocking=1
+}
+
+# arm64_kernel_dtbs: prints a folder holding the DTBs shipped with Debian's
+# arm64 kernel package (downloaded as a foreign-architecture package and
+# unpacked into the cache, not installed).
+arm64_kernel_dtbs() {
+  local dir="$VIRTFW_CACHE/arm64-kernel" found
+  found=$(find "$dir/root" -type d -name dtbs 2>/dev/null | head -n1)
+  if [ -z "$found" ]; then
+    found=$(find "$dir/root" -path '*/usr/lib/linux-image-*' -maxdepth 4 -type d 2>/dev/null | head -n1)
+  fi
+  if [ -n "$found" ]; then echo "$found"; return 0; fi
+  local suite; suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  local opts; mapfile -t opts < <(apt_private "$dir" "$suite" arm64) || return 1
+  echo "fetching Debian's arm64 kernel package (for its DTBs) into $dir" >&2
+  apt-get "${opts[@]}" -q update >"$dir/apt.log" 2>&1 ||
+    { echo "error: apt-get update for arm64 failed; see $dir/apt.log" >&2; return 1; }
+  local pkg
+  pkg=$(apt-cache "${opts[@]}" depends linux-image-arm64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)/\1/p' | head -n1)
+  [ -n "$pkg" ] || { echo "error: could not resolve linux-image-arm64 for arm64" >&2; return 1; }
+  (cd "$dir" && apt-get "${opts[@]}" -q download "$pkg:arm64" >>"$dir/apt.log" 2>&1) ||
+    { echo "error: apt-get download $pkg failed; see $dir/apt.log" >&2; return 1; }
+  mkdir -p "$dir/root"
+  dpkg-deb -x "$(ls "$dir"/linux-image-*.deb | head -n1)" "$dir/root" ||
+    { echo "error: could not unpack $pkg" >&2; return 1; }
+  found=$(find "$dir/root" -path '*/usr/lib/linux-image-*' -maxdepth 4 -type d | head -n1)
+  [ -n "$found" ] || { echo "error: no DTB folder in $pkg" >&2; return 1; }
+  echo "$found"
+}
+
+# Debian packages the tests and the board need.
+VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+
+# launch_java MODULE MAINCLASS ARGS...: builds MODULE (and what it needs) when a
+# source is newer than the last build, then runs MAINCLASS on the JDK found
+# above with a class-data-sharing archive kept beside the build, so a second
+# start is fast. Never returns.
+launch_java() {
+  local module=$1 main=$2; shift 2
+  find_jdk || exit 1
+  local target="$VIRTFW_ROOT/$module/target"
+  local cp_file="$target/runtime.classpath" stamp="$target/.launcher-stamp"
+  local changed=""
+  if [ -f "$stamp" ] && [ -f "$cp_file" ]; then
+    changed=$(find "$VIRTFW_ROOT" -name target -prune -o -name .git -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)
+  else
+    changed=yes
+  fi
+  if [ -n "$changed" ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    echo "building $module ..." >&2
+    mvn_run -pl "$module" -am install -DskipTests >&2 || die "the build of $module failed (run: mvn -pl $module -am install)"
+    mvn_run -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2 ||
+      die "could not compute the class path of $module"
+    rm -f "$target/launcher.jsa"
+    touch "$stamp"
+  fi
+  local jar; jar=$(ls "$target"/"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+    -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$target/launcher.jsa" -Xshare:auto \
+    ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$(cat "$cp_file")" "$main" "$@"
+}
