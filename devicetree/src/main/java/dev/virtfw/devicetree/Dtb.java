@@ -1,0 +1,46 @@
+package dev.virtfw.devicetree;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reading and writing flattened devicetree blobs (Devicetree Specification v0.4, chapter 5).
+ *
+ * <p>{@link #write} produces version 17 (last compatible version 16). The parse methods accept
+ * versions 16 and 17 (and later versions whose last_comp_version is at most 17), as written by
+ * dtc, QEMU and this library, and throw {@link DtbFormatException} for anything else.
+ */
+public final class Dtb {
+    private Dtb() {}
+
+    /**
+     * Writes the tree as a DTB. References are resolved first: a referenced node without a
+     * {@code phandle} gets the lowest unused value from 1 and a {@code phandle} property (the tree
+     * is modified). @throws IllegalStateException if a reference points outside the tree
+     */
+    public static byte[] write(DeviceTree tree) {
+        return DtbWriter.write(tree);
+    }
+
+    /** Parses a blob (bytes past its totalsize are ignored). @throws DtbFormatException if it is not a valid DTB */
+    public static DeviceTree parse(byte[] blob) {
+        return DtbReader.read(MemorySegment.ofArray(blob));
+    }
+
+    /** Parses a blob held in any segment; values are copied out, the segment is not kept. */
+    public static DeviceTree parse(MemorySegment blob) {
+        return DtbReader.read(blob);
+    }
+
+    /** Parses a DTB file (mapped, not read into the heap). */
+    public static DeviceTree parse(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            return DtbReader.read(seg);
+        }
+    }
+}
