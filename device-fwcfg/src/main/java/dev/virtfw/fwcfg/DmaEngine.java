@@ -1,0 +1,176 @@
+package dev.virtfw.fwcfg;
+
+import static dev.virtfw.fwcfg.FwCfgSpec.*;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Runs one DMA transfer in the spec's order (fw_cfg.rst, "DMA interface", and QEMU's
+ * {@code fw_cfg_dma_transfer}): read the descriptor (if it is not wholly RAM, write ERROR to its
+ * control field where that is RAM and stop), SELECT, then exactly one of READ, WRITE, SKIP (READ
+ * before WRITE before SKIP when several bits are set), then write the control word back: 0, or ERROR.
+ *
+ * <p>Every guest address goes through {@link GuestMemory#ramBytesAt} before use, so nothing outside
+ * guest RAM is ever read or written; a range that leaves RAM is done up to the end of RAM and then
+ * reported as ERROR, as QEMU's DMA helpers do.
+ */
+final class DmaEngine {
+    private static final byte ZERO = 0;
+
+    private final GuestMemory memory;
+    private final Selection selection;
+
+    DmaEngine(GuestMemory memory, Selection selection) {
+        this.memory = memory;
+        this.selection = selection;
+    }
+
+    /** Executes the descriptor at {@code descriptorAddress}; the caller has already cleared the latch. */
+    void transfer(long descriptorAddress) {
+        FwCfgDmaEvent event = new FwCfgDmaEvent();
+        boolean trace = event.shouldCommit();
+        if (trace) {
+            event.begin();
+            event.descriptor = descriptorAddress;
+        }
+        if (memory.ramBytesAt(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE) < FW_CFG_DMA_ACCESS_SIZE) {
+            // QEMU: a descriptor it cannot read is not executed; the ERROR store to its control
+            // field lands only if that field is RAM.
+            writeControl(descriptorAddress, FW_CFG_DMA_CTL_ERROR);
+            if (trace) {
+                event.key = selection.key;
+                event.operation = "DESCRIPTOR_NOT_RAM";
+                event.result = FW_CFG_DMA_CTL_ERROR;
+                event.detail = "descriptor is not wholly guest RAM";
+                event.commit();
+            }
+            return;
+        }
+        DmaAccess access = DmaAccess.decode(memory.slice(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE));
+        if (access.has(FW_CFG_DMA_CTL_SELECT)) {
+            selection.select(access.selector(), true);
+        }
+        String detail;
+        String operation;
+        if (access.has(FW_CFG_DMA_CTL_READ)) {
+            operation = "READ";
+            detail = read(access.address(), access.length());
+        } else if (access.has(FW_CFG_DMA_CTL_WRITE)) {
+            operation = "WRITE";
+            detail = write(access.address(), access.length());
+        } else if (access.has(FW_CFG_DMA_CTL_SKIP)) {
+            operation = "SKIP";
+            detail = skip(access.length());
+        } else {
+            operation = "NONE";
+            detail = null;
+        }
+        int result = detail == null ? 0 : FW_CFG_DMA_CTL_ERROR;
+        writeControl(descriptorAddress, result);
+        if (trace) {
+            event.key = selection.key;
+            event.operation = operation;
+            event.control = access.control();
+            event.length = access.length();
+            event.address = access.address();
+            event.result = result;
+            event.detail = detail == null ? "" : detail;
+            event.commit();
+        }
+    }
+
+    /**
+     * READ: copy what the item still holds, advance the offset by that much, then fill the rest of
+     * {@code length} with zeros ("If the item runs out, the rest is zero-filled"). A target that leaves
+     * RAM is written up to the end of RAM and gives ERROR.
+     *
+     * @return null on success, else why ERROR was set
+     */
+    private String read(long address, long length) {
+        long fromItem = Math.min(length, Math.max(0, selection.remaining()));
+        if (fromItem > 0) {
+            long ram = memory.ramBytesAt(address, fromItem);
+            long n = Math.min(ram, fromItem);
+            if (n > 0) {
+                MemorySegment.copy(selection.item.content(), selection.offset, memory.slice(address, n), 0, n);
+                memory.written(address, n);
+            }
+            // QEMU advances the offset by the whole chunk even when the store into guest memory failed.
+            selection.offset += fromItem;
+            if (n < fromItem) {
+                return String.format("READ target 0x%x+0x%x leaves guest RAM", address, fromItem);
+            }
+        }
+        long zeros = length - fromItem;
+        if (zeros > 0) {
+            long at = address + fromItem;
+            long ram = memory.ramBytesAt(at, zeros);
+            long n = Math.min(ram, zeros);
+            if (n > 0) {
+                memory.slice(at, n).fill(ZERO);
+                memory.written(at, n);
+            }
+            if (n < zeros) {
+                return String.format("READ zero-fill target 0x%x+0x%x leaves guest RAM", at, zeros);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * WRITE: only into a writable item, and only when the whole length fits in what is left of it
+     * (QEMU's "len != dma.length" test); the offset still advances by the part that fits when the
+     * write is refused. A zero-length WRITE succeeds whatever the item (the loop never runs in QEMU).
+     */
+    private String write(long address, long length) {
+        if (length == 0) {
+            return null;
+        }
+        long fits = Math.max(0, selection.remaining());
+        if (fits == 0) {
+            return "WRITE past the end of the item, or no item selected";
+        }
+        long n = Math.min(length, fits);
+        FwCfgItem item = selection.item;
+        long start = selection.offset;
+        selection.offset += n;
+        if (!item.writable()) {
+            return "WRITE to an item that is not writable";
+        }
+        if (n != length) {
+            return "WRITE runs past the end of the item";
+        }
+        long ram = Math.min(memory.ramBytesAt(address, n), n);
+        if (ram > 0) {
+            MemorySegment.copy(memory.slice(address, ram), 0, item.content(), start, ram);
+        }
+        if (ram < n) {
+            return String.format("WRITE source 0x%x+0x%x leaves guest RAM", address, n);
+        }
+        FwCfgWriteCallback callback = item.callback();
+        if (callback != null) {
+            try {
+                callback.written(item, start, n);
+            } catch (RuntimeException e) {
+                // A host callback's failure is reported to the guest, never thrown into the board.
+                return "write callback failed: " + e;
+            }
+        }
+        return null;
+    }
+
+    /** SKIP: advance the offset by {@code length}, clamped at the end of the item; never an error. */
+    private String skip(long length) {
+        selection.offset += Math.min(length, Math.max(0, selection.remaining()));
+        return null;
+    }
+
+    /** Stores the big-endian control word back into the descriptor, if that field is RAM. */
+    private void writeControl(long descriptorAddress, int control) {
+        if (memory.ramBytesAt(descriptorAddress, Integer.BYTES) >= Integer.BYTES) {
+            memory.slice(descriptorAddress + FW_CFG_DMA_ACCESS_CONTROL, Integer.BYTES)
+                    .set(Layouts.BE_U32, 0, control);
+            memory.written(descriptorAddress, Integer.BYTES);
+        }
+    }
+}
