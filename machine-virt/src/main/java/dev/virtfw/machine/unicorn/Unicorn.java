@@ -1,0 +1,387 @@
+package dev.virtfw.machine.unicorn;
+
+import static dev.virtfw.machine.unicorn.UnicornNative.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Objects;
+
+/**
+ * One AArch64 Unicorn engine: the thin typed layer over {@link UnicornNative}. Guest RAM and ROM
+ * are host segments mapped with {@code uc_mem_map_ptr}; devices are {@code uc_mmio_map} regions
+ * whose upcalls run on the thread that called {@link #start}.
+ *
+ * <p>Every upcall catches {@link Throwable}: the first one is kept for {@link #takeFailure()} and
+ * emulation is stopped, so nothing thrown by a device or hook ever unwinds into native code.
+ * Upcall stubs live in an arena owned by this engine and closed only after {@code uc_close}.
+ */
+public final class Unicorn implements AutoCloseable {
+    /** An {@code until} address the PC can never equal (instructions are 4-byte aligned). */
+    public static final long UNTIL_NEVER = -1L;
+
+    /** The oldest Unicorn accepted: 2.1 (see DESIGN.md, "Which Unicorn"). */
+    public static final int MIN_MAJOR = 2;
+    public static final int MIN_MINOR = 1;
+
+    // unicorn.h uc_mem_type, as passed to the invalid-memory hook.
+    public static final int UC_MEM_READ_UNMAPPED = 19;
+    public static final int UC_MEM_WRITE_UNMAPPED = 20;
+    public static final int UC_MEM_FETCH_UNMAPPED = 21;
+    public static final int UC_MEM_WRITE_PROT = 22;
+    public static final int UC_MEM_READ_PROT = 23;
+    public static final int UC_MEM_FETCH_PROT = 24;
+
+    public static final int PROT_READ = UC_PROT_READ;
+    public static final int PROT_WRITE = UC_PROT_WRITE;
+    public static final int PROT_EXEC = UC_PROT_EXEC;
+
+    private static final MethodHandle INTR_TARGET;
+    private static final MethodHandle MEM_INVALID_TARGET;
+    private static final MethodHandle MMIO_READ_TARGET;
+    private static final MethodHandle MMIO_WRITE_TARGET;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            INTR_TARGET = lookup.findVirtual(Unicorn.class, "onInterrupt",
+                    MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
+            MEM_INVALID_TARGET = lookup.findVirtual(Unicorn.class, "onInvalidMemory",
+                    MethodType.methodType(boolean.class, MemorySegment.class, int.class, long.class, int.class,
+                            long.class, MemorySegment.class));
+            MMIO_READ_TARGET = lookup.findVirtual(Unicorn.class, "onMmioRead",
+                    MethodType.methodType(long.class, MmioHandler.class, long.class, MemorySegment.class,
+                            long.class, int.class, MemorySegment.class));
+            MMIO_WRITE_TARGET = lookup.findVirtual(Unicorn.class, "onMmioWrite",
+                    MethodType.methodType(void.class, MmioHandler.class, long.class, MemorySegment.class,
+                            long.class, int.class, long.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The version {@code uc_version} reports. */
+    public record Version(int major, int minor, int patch) {
+        public boolean atLeast(int wantMajor, int wantMinor) {
+            return major > wantMajor || (major == wantMajor && minor >= wantMinor);
+        }
+
+        @Override
+        public String toString() {
+            return major + "." + minor + "." + patch;
+        }
+    }
+
+    private final Arena arena;
+    private final MemorySegment uc;
+    private final MemorySegment scratch;
+    private final EngineHooks hooks;
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    private volatile Throwable failure;
+
+    private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks) {
+        this.arena = arena;
+        this.uc = uc;
+        this.hooks = hooks;
+        this.scratch = arena.allocate(32, 8);
+    }
+
+    /** The loaded library's version. */
+    public static Version version() {
+        requireLoaded();
+        try {
+            int v = (int) uc_version.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
+            return new Version((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_version", t);
+        }
+    }
+
+    /** Path of the library in use. */
+    public static String libraryPath() {
+        requireLoaded();
+        return LIBRARY_PATH;
+    }
+
+    /**
+     * Opens an AArch64 engine with the given CPU model (chosen first, as Unicorn requires) and
+     * installs the interrupt and invalid-memory hooks. Refuses a library older than 2.1.
+     */
+    public static Unicorn open(CpuModel model, EngineHooks hooks) {
+        Objects.requireNonNull(hooks, "hooks");
+        Version v = version();
+        if (!v.atLeast(MIN_MAJOR, MIN_MINOR)) {
+            throw new UnicornException(UnicornException.TOO_OLD, "uc_version",
+                    "Unicorn " + v + " at " + LIBRARY_PATH + " is too old: version " + MIN_MAJOR + "." + MIN_MINOR
+                            + " or newer is needed (run ./virt or ./test once to fetch it)");
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment handle;
+        try {
+            MemorySegment out = arena.allocate(JAVA_LONG);
+            check((int) uc_open.invokeExact(UC_ARCH_ARM64, UC_MODE_ARM, out), "uc_open(UC_ARCH_ARM64)");
+            handle = out.get(java.lang.foreign.ValueLayout.ADDRESS, 0);
+        } catch (UnicornException e) {
+            arena.close();
+            throw e;
+        } catch (Throwable t) {
+            arena.close();
+            throw linkageFailure("uc_open", t);
+        }
+        Unicorn engine = new Unicorn(arena, handle, hooks);
+        try {
+            engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
+            engine.installHooks();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
+    }
+
+    private void installHooks() {
+        MemorySegment intr = LINKER.upcallStub(INTR_TARGET.bindTo(this), HOOK_INTR, arena);
+        hookAdd(UC_HOOK_INTR, intr, "UC_HOOK_INTR");
+        MemorySegment mem = LINKER.upcallStub(MEM_INVALID_TARGET.bindTo(this), HOOK_MEM_INVALID, arena);
+        hookAdd(UC_HOOK_MEM_INVALID, mem, "UC_HOOK_MEM_INVALID");
+    }
+
+    private void hookAdd(int type, MemorySegment callback, String name) {
+        MemorySegment hh = arena.allocate(JAVA_LONG);
+        try {
+            // begin > end: the hook covers the whole address space.
+            check((int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.NULL, 1L, 0L),
+                    "uc_hook_add(" + name + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_hook_add", t);
+        }
+    }
+
+    private void ctlInt(int cmd, int value, String what) {
+        try {
+            check((int) uc_ctl_int.invokeExact(uc, cmd, value), what);
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_ctl", t);
+        }
+    }
+
+    /** Maps host memory (RAM, flash) at guest-physical {@code address}; the segment must outlive this engine. */
+    public void memMapPtr(long address, MemorySegment memory, int perms) {
+        try {
+            check((int) uc_mem_map_ptr.invokeExact(uc, address, memory.byteSize(), perms, memory),
+                    "uc_mem_map_ptr(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(memory.byteSize()) + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_mem_map_ptr", t);
+        }
+    }
+
+    /** Maps an MMIO region (1 KiB aligned in base and size) whose accesses go to {@code handler}. */
+    public void mmioMap(long address, long size, MmioHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        MemorySegment read = LINKER.upcallStub(
+                MethodHandles.insertArguments(MMIO_READ_TARGET, 0, this, handler, address), MMIO_READ, arena);
+        MemorySegment write = LINKER.upcallStub(
+                MethodHandles.insertArguments(MMIO_WRITE_TARGET, 0, this, handler, address), MMIO_WRITE, arena);
+        try {
+            check((int) uc_mmio_map.invokeExact(uc, address, size, read, MemorySegment.NULL, write, MemorySegment.NULL),
+                    "uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_mmio_map", t);
+        }
+    }
+
+    public long regRead(int regId) {
+        try {
+            check((int) uc_reg_read.invokeExact(uc, regId, scratch), "uc_reg_read(" + regId + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_read", t);
+        }
+        return scratch.get(JAVA_LONG, 0);
+    }
+
+    public void regWrite(int regId, long value) {
+        scratch.set(JAVA_LONG, 0, value);
+        try {
+            check((int) uc_reg_write.invokeExact(uc, regId, scratch), "uc_reg_write(" + regId + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_write", t);
+        }
+    }
+
+    public long pc() {
+        return regRead(Arm64Reg.PC);
+    }
+
+    /**
+     * Writes a system register through {@code UC_ARM64_REG_CP_REG}: the struct
+     * {@code uc_arm64_cp_reg} is crn, crm, op0, op1, op2 as u32, then the u64 value at offset 24.
+     */
+    public void cpRegWrite(SysReg reg, long value) {
+        scratch.set(JAVA_INT, 0, reg.crn());
+        scratch.set(JAVA_INT, 4, reg.crm());
+        scratch.set(JAVA_INT, 8, reg.op0());
+        scratch.set(JAVA_INT, 12, reg.op1());
+        scratch.set(JAVA_INT, 16, reg.op2());
+        scratch.set(JAVA_LONG, 24, value);
+        try {
+            check((int) uc_reg_write.invokeExact(uc, Arm64Reg.CP_REG, scratch), "uc_reg_write(CP_REG " + reg + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_write", t);
+        }
+    }
+
+    /** Reads a system register through CP_REG (never CurrentEL or NZCV: see DESIGN.md). */
+    public long cpRegRead(SysReg reg) {
+        scratch.set(JAVA_INT, 0, reg.crn());
+        scratch.set(JAVA_INT, 4, reg.crm());
+        scratch.set(JAVA_INT, 8, reg.op0());
+        scratch.set(JAVA_INT, 12, reg.op1());
+        scratch.set(JAVA_INT, 16, reg.op2());
+        scratch.set(JAVA_LONG, 24, 0L);
+        try {
+            check((int) uc_reg_read.invokeExact(uc, Arm64Reg.CP_REG, scratch), "uc_reg_read(CP_REG " + reg + ")");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_read", t);
+        }
+        return scratch.get(JAVA_LONG, 24);
+    }
+
+    /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
+    public void removeCache(long begin, long end) {
+        try {
+            check((int) uc_ctl_u64_u64.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end),
+                    "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+        } catch (UnicornException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("uc_ctl", t);
+        }
+    }
+
+    /**
+     * Runs the guest from {@code begin} until {@code until}, a stop, an error, or {@code count}
+     * instructions (0: no limit). Returns the {@code uc_err}: guest faults come back as codes, not
+     * exceptions, and callback failures through {@link #takeFailure()}.
+     */
+    public int start(long begin, long until, long count) {
+        try {
+            return (int) uc_emu_start.invokeExact(uc, begin, until, 0L, count);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_emu_start", t);
+        }
+    }
+
+    /** Asks the running guest to stop; safe from a callback or another thread, a no-op once closed. */
+    public void stop() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            try {
+                int ignored = (int) uc_emu_stop.invokeExact(uc);
+            } catch (Throwable t) {
+                recordFailure(t);
+            }
+        }
+    }
+
+    /** The first throwable caught in an upcall since the last call, or null. */
+    public Throwable takeFailure() {
+        Throwable t = failure;
+        failure = null;
+        return t;
+    }
+
+    /** Text of a {@code uc_err}. */
+    public static String errorText(int err) {
+        return strerror(err);
+    }
+
+    private void recordFailure(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+    }
+
+    private void fail(Throwable t) {
+        recordFailure(t);
+        stop();
+    }
+
+    // ---- upcall targets: each catches everything ----
+
+    private void onInterrupt(MemorySegment ucHandle, int intno, MemorySegment user) {
+        try {
+            hooks.interrupt(intno);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private boolean onInvalidMemory(MemorySegment ucHandle, int type, long address, int size, long value,
+                                    MemorySegment user) {
+        try {
+            hooks.invalidMemory(type, address, size, value);
+        } catch (Throwable t) {
+            fail(t);
+        }
+        return false;
+    }
+
+    private long onMmioRead(MmioHandler handler, long base, MemorySegment ucHandle, long offset, int size,
+                            MemorySegment user) {
+        try {
+            return handler.read(base + offset, size);
+        } catch (Throwable t) {
+            fail(t);
+            return 0;
+        }
+    }
+
+    private void onMmioWrite(MmioHandler handler, long base, MemorySegment ucHandle, long offset, int size,
+                             long value, MemorySegment user) {
+        try {
+            handler.write(base + offset, size, value);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** Closes the engine, then the arena holding its upcall stubs. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                int ignored = (int) uc_close.invokeExact(uc);
+            } catch (Throwable t) {
+                recordFailure(t);
+            }
+        }
+        arena.close();
+    }
+}
