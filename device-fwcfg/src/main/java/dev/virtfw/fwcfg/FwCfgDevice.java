@@ -2,6 +2,7 @@ package dev.virtfw.fwcfg;
 
 import static dev.virtfw.fwcfg.FwCfgSpec.*;
 
+import dev.virtfw.devicetree.Node;
 import java.util.Objects;
 
 /**
@@ -144,6 +145,18 @@ public final class FwCfgDevice implements AutoCloseable {
             dmaAddress |= Integer.toUnsignedLong(Integer.reverseBytes((int) value));
             startDma();
         }
+    }
+
+    /**
+     * Adds this device's node under {@code parent} as QEMU's virt board does: {@code fw-cfg@<base>}
+     * with {@code dma-coherent}, {@code reg = <base size>} in two address and two size cells, and
+     * {@code compatible = "qemu,fw-cfg-mmio"} (QEMU's property order).
+     */
+    public void addDeviceTreeNode(Node parent, long base) {
+        Node node = parent.addChild("fw-cfg@" + Long.toHexString(base));
+        node.putEmpty("dma-coherent");
+        node.putU64("reg", base, MMIO_SIZE);
+        node.putString("compatible", FW_CFG_COMPATIBLE);
     }
 
     /** Closes the item store (its memory and file mappings); later accesses are refused. Idempotent. */
