@@ -1,0 +1,29 @@
+package dev.virtfw.devicetree.cli;
+
+/**
+ * The exit statuses of {@code ./fdt}. Every path out of the command ends with one of these;
+ * nothing else calls {@link System#exit(int)} with a number.
+ */
+public enum ExitCode {
+    /** The command did what was asked; {@code validate} found nothing, {@code diff} found the trees equal. */
+    OK(0),
+    /** The command ran on good input and its answer is "no": {@code validate} found problems, {@code diff} found differences. */
+    FOUND_PROBLEMS(1),
+    /** The input was refused: a bad option, a missing or unreadable file, a malformed or hostile blob. */
+    INVALID_INPUT(2),
+    /** The environment got in the way of an otherwise good request, such as an output file that cannot be written. */
+    UNEXPECTED_STATE(3),
+    /** A bug in fdt itself: an exception nobody expected. */
+    INTERNAL(4);
+
+    private final int status;
+
+    ExitCode(int status) {
+        this.status = status;
+    }
+
+    /** The process exit status. */
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.virtfw.devicetree.cli;
+
+import static dev.virtfw.devicetree.cli.BlobBuilder.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The command line itself: help, bad arguments, files that cannot be read or written, dts and dtb on small blobs. */
+class FdtCommandTest {
+    @TempDir
+    Path dir;
+
+    Path blob(String name, byte[] bytes) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+
+    static void assertOneErrorLine(FdtRun run, ExitCode code, String expected) {
+        assertThat(run.status()).as("exit status; stderr: %s", run.err()).isEqualTo(code.status());
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString().startsWith("error: ").contains(expected);
+    }
+
+    @Nested
+    class Help {
+        @Test
+        void helpListsEverySubcommandWithItsDescription() {
+            FdtRun run = FdtRun.of("--help");
+            assertThat(run.status()).isZero();
+            CommandLine fdt = FdtCommand.commandLine(new java.io.PrintWriter(new java.io.StringWriter()),
+                    new java.io.PrintWriter(new java.io.StringWriter()));
+            Set<String> subcommands = fdt.getSubcommands().keySet();
+            assertThat(subcommands).contains("dts", "dtb");
+            for (String name : subcommands) {
+                // picocli lists a subcommand's header when it has one, else its description.
+                var usage = fdt.getSubcommands().get(name).getCommandSpec().usageMessage();
+                String description = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+                assertThat(run.outLines()).as("help line of %s", name)
+                        .anyMatch(l -> l.trim().startsWith(name + " ") && l.contains(description.substring(0, 20)));
+            }
+        }
+
+        @Test
+        void helpListsTheExitStatuses() {
+            String help = FdtRun.of("--help").out();
+            for (ExitCode code : ExitCode.values()) {
+                assertThat(help).containsPattern("(?m)^\\s+" + code.status() + "\\s+\\S");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"dts", "dtb"})
+        void eachSubcommandHasItsOwnHelp(String subcommand) {
+            FdtRun run = FdtRun.of(subcommand, "--help");
+            assertThat(run.status()).isZero();
+            assertThat(run.out()).startsWith("Usage: fdt " + subcommand);
+            assertThat(FdtRun.of("help", subcommand).out()).isEqualTo(run.out());
+        }
+
+        @Test
+        void versionPrintsOneLine() {
+            FdtRun run = FdtRun.of("--version");
+            assertThat(run.status()).isZero();
+            assertThat(run.outLines()).singleElement().asString().startsWith("fdt ");
+        }
+    }
+
+    @Nested
+    class BadArguments {
+        @Test
+        void noSubcommand() {
+            assertOneErrorLine(FdtRun.of(), ExitCode.INVALID_INPUT, "Missing required subcommand");
+        }
+
+        @Test
+        void unknownSubcommand() {
+            assertOneErrorLine(FdtRun.of("print", "x.dtb"), ExitCode.INVALID_INPUT, "print");
+        }
+
+        @Test
+        void unknownOption() {
+            assertOneErrorLine(FdtRun.of("dts", "--frobnicate", "x.dtb"), ExitCode.INVALID_INPUT, "--frobnicate");
+        }
+
+        @Test
+        void dtbWithoutOutput() {
+            assertOneErrorLine(FdtRun.of("dtb", "x.dtb"), ExitCode.INVALID_INPUT, "--output");
+        }
+
+        @Test
+        void tooManyFiles() {
+            assertOneErrorLine(FdtRun.of("dts", "a.dtb", "b.dtb"), ExitCode.INVALID_INPUT, "b.dtb");
+        }
+
+        @Test
+        void theLinePointsAtTheSubcommandsHelp() {
+            assertThat(FdtRun.of("dtb", "x.dtb").err()).contains("(see fdt dtb --help)");
+        }
+    }
+
+    @Nested
+    class Files_ {
+        @ParameterizedTest
+        @ValueSource(strings = {"dts", "dtb"})
+        void missingFile(String subcommand) {
+            Path missing = dir.resolve("missing.dtb");
+            String[] args = switch (subcommand) {
+                case "dtb" -> new String[] {"dtb", missing.toString(), "-o", dir.resolve("o.dtb").toString()};
+                case "diff" -> new String[] {"diff", missing.toString(), missing.toString()};
+                default -> new String[] {subcommand, missing.toString()};
+            };
+            assertOneErrorLine(FdtRun.of(args), ExitCode.INVALID_INPUT, missing + ": no such file");
+        }
+
+        @Test
+        void directory() {
+            assertOneErrorLine(FdtRun.of("dts", dir.toString()), ExitCode.INVALID_INPUT, dir + ": is a directory");
+        }
+
+        @Test
+        void pathThroughARegularFile() throws IOException {
+            Path file = blob("plain.dtb", emptyRoot().build());
+            Path below = file.resolve("child.dtb");
+            FdtRun run = FdtRun.of("dts", below.toString());
+            assertOneErrorLine(run, ExitCode.INVALID_INPUT, below + ": ");
+        }
+
+        @Test
+        void fileLargerThanAnyBlobIsRefusedBeforeReading() throws IOException {
+            Path huge = dir.resolve("huge.dtb");
+            try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+                f.setLength(BlobFiles.MAX_BLOB_SIZE + 1); // sparse: no disk used
+            }
+            assertOneErrorLine(FdtRun.of("dts", huge.toString()), ExitCode.INVALID_INPUT, "larger than fdt reads");
+        }
+
+        @Test
+        void outputInAMissingDirectory() throws IOException {
+            Path in = blob("in.dtb", emptyRoot().build());
+            Path out = dir.resolve("no/such/dir/out.dtb");
+            assertOneErrorLine(FdtRun.of("dtb", in.toString(), "-o", out.toString()), ExitCode.INVALID_INPUT,
+                    out + ": cannot write");
+        }
+
+        @Test
+        void outputIsADirectory() throws IOException {
+            Path in = blob("in.dtb", emptyRoot().build());
+            FdtRun run = FdtRun.of("dts", in.toString(), "-o", dir.toString());
+            assertThat(run.status()).isIn(ExitCode.INVALID_INPUT.status(), ExitCode.UNEXPECTED_STATE.status());
+            assertThat(run.errLines()).singleElement().asString().startsWith("error: " + dir + ": cannot write");
+        }
+    }
+
+    @Nested
+    class Dts {
+        @Test
+        void printsTheTreeToStandardOutput() throws IOException {
+            Path in = blob("small.dtb", new BlobBuilder().reserve(0x8000_0000L, 0x1000).beginNode("")
+                    .propString("model", "test board").propU32("#address-cells", 2)
+                    .beginNode("cpus").beginNode("cpu@0").propString("device_type", "cpu").endNode().endNode()
+                    .endNode().end().build());
+            FdtRun run = FdtRun.of("dts", in.toString());
+            assertThat(run.status()).isZero();
+            assertThat(run.err()).isEmpty();
+            assertThat(run.out()).isEqualTo("""
+                    /dts-v1/;
+
+                    /memreserve/	0x0000000080000000 0x0000000000001000;
+                    / {
+                    	model = "test board";
+                    	#address-cells = <0x02>;
+
+                    	cpus {
+
+                    		cpu@0 {
+                    			device_type = "cpu";
+                    		};
+                    	};
+                    };
+                    """);
+            assertThat(run.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(ExternalTools.dtcDts(in));
+        }
+
+        @Test
+        void outputOptionWritesTheSameBytesAsDtc() throws IOException {
+            // A string with a byte above 0x7f: dtc prints the value as bytes.
+            Path in = blob("latin.dtb", new BlobBuilder().beginNode("")
+                    .prop("label", new byte[] {'c', 'a', 'f', (byte) 0xe9, 0}).propString("s", "x")
+                    .beginNode("node").endNode().endNode().end().build());
+            Path out = dir.resolve("latin.dts");
+            FdtRun run = FdtRun.of("dts", in.toString(), "-o", out.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(run.out()).isEmpty();
+            assertThat(Files.readAllBytes(out)).isEqualTo(ExternalTools.dtcDts(in));
+            assertThat(Files.readString(out)).contains("label = [63 61 66 e9 00];");
+        }
+    }
+
+    @Nested
+    class DtbRewrite {
+        @Test
+        void keepsReservationsAndBootCpuidPhysAndPrintsLikeTheOriginal() throws IOException {
+            Path in = blob("in.dtb", new BlobBuilder().reserve(0x4000_0000L, 0x10_0000).reserve(0x1_0000_0000L, 0x2000)
+                    .bootCpuidPhys(3).beginNode("").propString("compatible", "test")
+                    .beginNode("memory@40000000").propString("device_type", "memory").endNode().endNode().end().build());
+            Path out = dir.resolve("out.dtb");
+            FdtRun run = FdtRun.of("dtb", in.toString(), "-o", out.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).isEmpty();
+            byte[] rewritten = Files.readAllBytes(out);
+            assertThat(headerField(rewritten, HDR_MAGIC)).isEqualTo(FDT_MAGIC);
+            assertThat(headerField(rewritten, HDR_BOOT_CPUID_PHYS)).isEqualTo(3);
+            assertThat(headerField(rewritten, HDR_TOTALSIZE)).isEqualTo(rewritten.length);
+            assertThat(ExternalTools.dtcDts(out)).isEqualTo(ExternalTools.dtcDts(in));
+        }
+
+        @Test
+        void outputMayReplaceTheInput() throws IOException {
+            byte[] original = emptyRoot().reserve(0x1000, 0x1000).build();
+            Path in = blob("same.dtb", original);
+            Path copy = blob("copy.dtb", original);
+            FdtRun run = FdtRun.of("dtb", in.toString(), "-o", in.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(ExternalTools.dtcDts(in)).isEqualTo(ExternalTools.dtcDts(copy));
+        }
+    }
+}
