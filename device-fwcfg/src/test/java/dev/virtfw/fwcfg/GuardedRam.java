@@ -19,6 +19,8 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    private static final MemorySegment GUARD_PATTERN = MemorySegment.ofArray(new byte[GUARD]).fill(GUARD_BYTE);
+
     record Write(long gpa, long length) {
     }
 
@@ -79,13 +81,8 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     }
 
     boolean guardsIntact() {
-        for (long i = 0; i < GUARD; i++) {
-            if (whole.get(ValueLayout.JAVA_BYTE, i) != GUARD_BYTE
-                    || whole.get(ValueLayout.JAVA_BYTE, GUARD + size + i) != GUARD_BYTE) {
-                return false;
-            }
-        }
-        return true;
+        return MemorySegment.mismatch(whole, 0, GUARD, GUARD_PATTERN, 0, GUARD) < 0
+                && MemorySegment.mismatch(whole, GUARD + size, GUARD + size + GUARD, GUARD_PATTERN, 0, GUARD) < 0;
     }
 
     long end() {
