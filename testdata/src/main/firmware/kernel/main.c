@@ -12,6 +12,10 @@
  *   TIME kernel-initrd-crc <bytes> <ticks> <freq>
  *   KERNEL poweroff
  *
+ * With the word "virtfw.dumpdtb" in bootargs, the device tree's used bytes
+ * (header to the end of the strings block) are also printed before the
+ * power-off, 32 bytes a line as lower-case hex: "KERNEL dtb-dump <hex>".
+ *
  * The padding is whatever follows the built image inside image_size (the
  * Java TestKernel utility appends deterministic bytes and sets image_size).
  */
@@ -19,6 +23,31 @@
 
 extern char _head[];
 extern char __end[];
+
+#define DUMP_DTB_WORD "virtfw.dumpdtb"
+#define DUMP_BYTES_PER_LINE 32
+
+static int has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = s; *p; p++) {
+		int at_start = p == s || p[-1] == ' ';
+		if (at_start && strncmp(p, word, n) == 0 && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void dump_dtb(const u8 *dtb)
+{
+	u32 used = fdt_used_size(dtb);
+	for (u32 i = 0; i < used; i += DUMP_BYTES_PER_LINE) {
+		printf("KERNEL dtb-dump ");
+		for (u32 k = i; k < used && k < i + DUMP_BYTES_PER_LINE; k++)
+			printf("%02x", dtb[k]);
+		printf("\n");
+	}
+}
 
 static u64 initrd_prop(const struct fdt *f, int chosen, const char *name, int *ok)
 {
@@ -56,10 +85,13 @@ void kernel_main(u64 x0, u64 x1, u64 x2, u64 x3, u64 entry_ticks, u64 base)
 	int chosen = fdt_path(&f, "/chosen", 7);
 	u32 len = 0;
 	const u8 *args = chosen >= 0 ? fdt_getprop(&f, chosen, "bootargs", &len) : NULL;
-	if (args && len > 0 && args[len - 1] == '\0')
+	int dump = 0;
+	if (args && len > 0 && args[len - 1] == '\0') {
 		printf("KERNEL bootargs \"%s\"\n", (const char *)args);
-	else
+		dump = has_word((const char *)args, DUMP_DTB_WORD);
+	} else {
 		printf("KERNEL bootargs none\n");
+	}
 
 	int ok = chosen >= 0;
 	u64 start = ok ? initrd_prop(&f, chosen, "linux,initrd-start", &ok) : 0;
@@ -75,5 +107,7 @@ void kernel_main(u64 x0, u64 x1, u64 x2, u64 x3, u64 entry_ticks, u64 base)
 	}
 	printf("TIME kernel-entry 0 %lu %lu\n", entry_ticks, freq);
 	printf("TIME kernel-initrd-crc %lu %lu %lu\n", ok ? end - start : 0, t1 - t0, freq);
+	if (dump)
+		dump_dtb((const u8 *)x0);
 	printf("KERNEL poweroff\n");
 }

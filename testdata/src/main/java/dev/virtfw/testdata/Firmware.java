@@ -1,0 +1,39 @@
+package dev.virtfw.testdata;
+
+/**
+ * The firmware images built from {@code src/main/firmware} and kept as
+ * resources of this module.
+ */
+public enum Firmware {
+    /**
+     * fw_cfg test firmware for {@code -bios}: checks the legacy and DMA
+     * interfaces and every file against the manifest in
+     * {@link TestData#CRC32_MANIFEST_FILE}; prints {@code CHECK}, {@code TIME}
+     * and {@code SUMMARY} lines and powers off.
+     */
+    FWCFG_TEST("fwcfg-test.bin"),
+    /**
+     * Boot loader for {@code -bios}: loads kernel, initrd and command line from
+     * fw_cfg (DMA, or legacy 8-byte reads when {@link TestData#LEGACY_SWITCH_FILE}
+     * exists), edits {@code /chosen} of a copy of the device tree and enters the
+     * kernel as booti does.
+     */
+    BOOTLOADER("bootloader.bin"),
+    /**
+     * A position-independent arm64 Image that prints its registers, the
+     * device tree's bootargs and initrd (with a CRC-32) and powers off; pad it
+     * with {@link TestKernel#write}.
+     */
+    TEST_KERNEL("test-kernel.bin");
+
+    private final String fileName;
+
+    Firmware(String fileName) {
+        this.fileName = fileName;
+    }
+
+    /** The image's file name, also its resource name beside {@link TestData}. */
+    public String fileName() {
+        return fileName;
+    }
+}
