@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             DtsCommand.class,
             DtbCommand.class,
+            ValidateCommand.class,
             HelpCommand.class
         },
         exitCodeListHeading = "%nExit status:%n",

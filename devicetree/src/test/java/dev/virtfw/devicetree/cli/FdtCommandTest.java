@@ -42,7 +42,7 @@ class FdtCommandTest {
             CommandLine fdt = FdtCommand.commandLine(new java.io.PrintWriter(new java.io.StringWriter()),
                     new java.io.PrintWriter(new java.io.StringWriter()));
             Set<String> subcommands = fdt.getSubcommands().keySet();
-            assertThat(subcommands).contains("dts", "dtb");
+            assertThat(subcommands).contains("dts", "dtb", "validate");
             for (String name : subcommands) {
                 // picocli lists a subcommand's header when it has one, else its description.
                 var usage = fdt.getSubcommands().get(name).getCommandSpec().usageMessage();
@@ -61,7 +61,7 @@ class FdtCommandTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb"})
+        @ValueSource(strings = {"dts", "dtb", "validate"})
         void eachSubcommandHasItsOwnHelp(String subcommand) {
             FdtRun run = FdtRun.of(subcommand, "--help");
             assertThat(run.status()).isZero();
@@ -113,7 +113,7 @@ class FdtCommandTest {
     @Nested
     class Files_ {
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb"})
+        @ValueSource(strings = {"dts", "dtb", "validate"})
         void missingFile(String subcommand) {
             Path missing = dir.resolve("missing.dtb");
             String[] args = switch (subcommand) {
