@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             DtsCommand.class,
             DtbCommand.class,
             ValidateCommand.class,
+            DiffCommand.class,
             HelpCommand.class
         },
         exitCodeListHeading = "%nExit status:%n",

@@ -42,7 +42,7 @@ class FdtCommandTest {
             CommandLine fdt = FdtCommand.commandLine(new java.io.PrintWriter(new java.io.StringWriter()),
                     new java.io.PrintWriter(new java.io.StringWriter()));
             Set<String> subcommands = fdt.getSubcommands().keySet();
-            assertThat(subcommands).contains("dts", "dtb", "validate");
+            assertThat(subcommands).contains("dts", "dtb", "validate", "diff");
             for (String name : subcommands) {
                 // picocli lists a subcommand's header when it has one, else its description.
                 var usage = fdt.getSubcommands().get(name).getCommandSpec().usageMessage();
@@ -61,7 +61,7 @@ class FdtCommandTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb", "validate"})
+        @ValueSource(strings = {"dts", "dtb", "validate", "diff"})
         void eachSubcommandHasItsOwnHelp(String subcommand) {
             FdtRun run = FdtRun.of(subcommand, "--help");
             assertThat(run.status()).isZero();
@@ -100,6 +100,11 @@ class FdtCommandTest {
         }
 
         @Test
+        void diffWithOneFile() {
+            assertOneErrorLine(FdtRun.of("diff", "a.dtb"), ExitCode.INVALID_INPUT, "B.dtb");
+        }
+
+        @Test
         void tooManyFiles() {
             assertOneErrorLine(FdtRun.of("dts", "a.dtb", "b.dtb"), ExitCode.INVALID_INPUT, "b.dtb");
         }
@@ -113,7 +118,7 @@ class FdtCommandTest {
     @Nested
     class Files_ {
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb", "validate"})
+        @ValueSource(strings = {"dts", "dtb", "validate", "diff"})
         void missingFile(String subcommand) {
             Path missing = dir.resolve("missing.dtb");
             String[] args = switch (subcommand) {
