@@ -1,0 +1,13 @@
+package dev.virtfw.machine.bus;
+
+import dev.virtfw.devicetree.Node;
+
+/**
+ * What a device needs to describe itself: the node to add its own under (the root) and the nodes
+ * its properties refer to, as QEMU's virt board links them.
+ *
+ * @param parent                the node to add the device's node under
+ * @param apbClock              the fixed 24 MHz {@code apb-pclk} clock PrimeCell devices name
+ * @param interruptController   the GIC, for {@code interrupt-parent}
+ */
+public record DeviceTreeContext(Node parent, Node apbClock, Node interruptController) {}

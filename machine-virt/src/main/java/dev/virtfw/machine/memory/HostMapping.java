@@ -1,0 +1,75 @@
+package dev.virtfw.machine.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Anonymous, lazily populated host memory (RAM or flash contents) from {@code mmap}, aligned to
+ * 2 MiB with {@code MADV_HUGEPAGE} so that first touches are cheap (DESIGN.md: 8 ms instead of
+ * 190-280 ms for 64 MiB). One owner; {@link #close()} invalidates the segment, then unmaps.
+ */
+public final class HostMapping implements AutoCloseable {
+    /** Alignment and huge-page size on x86-64 and AArch64 Linux. */
+    public static final long HUGE_PAGE = 2L << 20;
+
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final MemorySegment mapping;
+    private final long mappingSize;
+
+    private HostMapping(Arena arena, MemorySegment segment, MemorySegment mapping, long mappingSize) {
+        this.arena = arena;
+        this.segment = segment;
+        this.mapping = mapping;
+        this.mappingSize = mappingSize;
+    }
+
+    /** Maps {@code size} bytes (a positive multiple of 4 KiB) of zeroed memory. */
+    @SuppressWarnings("restricted")
+    public static HostMapping anonymous(long size) {
+        if (size <= 0 || (size & 0xfff) != 0 || size > Long.MAX_VALUE - HUGE_PAGE) {
+            throw new IllegalArgumentException("mapping size must be a positive multiple of 4 KiB: " + size);
+        }
+        long mappingSize = size + HUGE_PAGE;
+        MemorySegment raw;
+        try {
+            raw = (MemorySegment) Posix.mmap.invokeExact(MemorySegment.NULL, mappingSize,
+                    Posix.PROT_READ | Posix.PROT_WRITE,
+                    Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_NORESERVE, -1, 0L);
+        } catch (Throwable t) {
+            throw new HostMemoryException(size, "mmap of " + size + " bytes could not be called: " + t);
+        }
+        if (raw.address() == Posix.MAP_FAILED || raw.address() == 0) {
+            throw new HostMemoryException(size, "the host cannot provide " + (size >> 20) + " MiB for the guest (mmap failed)");
+        }
+        long aligned = (raw.address() + HUGE_PAGE - 1) & -HUGE_PAGE;
+        MemorySegment start = MemorySegment.ofAddress(aligned);
+        try {
+            // Advisory only: a kernel without transparent huge pages still gives correct memory.
+            int ignored = (int) Posix.madvise.invokeExact(start, size, Posix.MADV_HUGEPAGE);
+        } catch (Throwable t) {
+            // same: the hint is optional
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment segment = start.reinterpret(size, arena, null);
+        return new HostMapping(arena, segment, raw, mappingSize);
+    }
+
+    /** The usable memory: {@code size} bytes, 2 MiB aligned. Invalid after {@link #close()}. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    @Override
+    public void close() {
+        if (!arena.scope().isAlive()) {
+            return;
+        }
+        arena.close();
+        try {
+            int ignored = (int) Posix.munmap.invokeExact(mapping, mappingSize);
+        } catch (Throwable t) {
+            // Nothing sensible is left to do: the mapping stays until the process ends.
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// Calls PSCI functions over hvc and prints each result (x0) as 16 hex digits, one per line,
+// then SYSTEM_OFF. The same image runs on QEMU and on our board: their outputs must agree.
+        .text
+        .global _start
+_start:
+        ldr     x28, =0x09000000        // PL011 data register
+        adr     x27, calls
+1:      ldp     x0, x1, [x27], #16
+        cbz     x0, 9f
+        mov     x2, xzr
+        mov     x3, xzr
+        hvc     #0
+        bl      print_hex
+        b       1b
+9:      ldr     x0, =0x84000008         // SYSTEM_OFF
+        hvc     #0
+        b       .
+
+// print_hex: x0 as 16 hex digits and a newline; uses x4-x6.
+print_hex:
+        mov     x4, #60
+2:      lsr     x5, x0, x4
+        and     x5, x5, #0xf
+        cmp     x5, #10
+        add     x6, x5, #'0'
+        add     x5, x5, #('a' - 10)
+        csel    x5, x6, x5, lo
+        str     w5, [x28]
+        subs    x4, x4, #4
+        b.ge    2b
+        mov     w5, #'\n'
+        str     w5, [x28]
+        ret
+
+        .balign 16
+calls:  // function id, first argument
+        .quad 0x84000000, 0             // PSCI_VERSION
+        .quad 0x84000006, 0             // MIGRATE_INFO_TYPE
+        .quad 0xc4000004, 0             // AFFINITY_INFO cpu 0
+        .quad 0xc4000004, 1             // AFFINITY_INFO cpu 1 (absent)
+        .quad 0xc4000003, 0             // CPU_ON cpu 0 (itself)
+        .quad 0xc4000003, 1             // CPU_ON cpu 1 (absent)
+        .quad 0x84000003, 0             // CPU_ON (32-bit id) cpu 0
+        .quad 0xc4000005, 0             // MIGRATE
+        .quad 0x8400000a, 0x84000000    // PSCI_FEATURES(...)
+        .quad 0x8400000a, 0x84000001
+        .quad 0x8400000a, 0xc4000001
+        .quad 0x8400000a, 0x84000002
+        .quad 0x8400000a, 0x84000003
+        .quad 0x8400000a, 0xc4000003
+        .quad 0x8400000a, 0x84000004
+        .quad 0x8400000a, 0xc4000004
+        .quad 0x8400000a, 0x84000005
+        .quad 0x8400000a, 0xc4000005
+        .quad 0x8400000a, 0x84000006
+        .quad 0x8400000a, 0x84000007
+        .quad 0x8400000a, 0x84000008
+        .quad 0x8400000a, 0x84000009
+        .quad 0x8400000a, 0x8400000a
+        .quad 0x8400000a, 0x8400000c
+        .quad 0x8400000a, 0x84000012
+        .quad 0x8400000a, 0x80000000
+        .quad 0, 0

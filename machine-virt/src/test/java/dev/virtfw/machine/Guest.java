@@ -1,0 +1,56 @@
+package dev.virtfw.machine;
+
+import dev.virtfw.machine.console.Console;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** Runs assembled guest programs on the machine with a scripted console. */
+final class Guest {
+    /** What a run printed and how it ended. */
+    record Run(RunResult result, String console) {}
+
+    private Guest() {}
+
+    /** Firmware linked at 0 for -bios. */
+    static Path firmware(String source) {
+        return Assembler.toFile(Assembler.assemble(source, VirtMachine.FLASH_BASE), ".bin");
+    }
+
+    /** Runs with -bios {@code firmware}; {@code tweak} adjusts the configuration. */
+    static Run run(Path firmware, String input, UnaryOperator<MachineConfig.Builder> tweak) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MachineConfig.Builder b = MachineConfig.builder()
+                .ramSize(512L << 20)
+                .bios(firmware)
+                .console(Console.scripted(input, out))
+                // every test guest ends well within this; a broken one must not hang the build
+                .limits(new Limits(0, Duration.ofSeconds(30)));
+        MachineConfig config = tweak.apply(b).build();
+        RunResult r = VirtMachine.run(config);
+        return new Run(r, out.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    static Run run(Path firmware) {
+        return run(firmware, "", b -> b);
+    }
+
+    /** Assembly that prints the NUL-terminated string at label {@code msg} to the PL011 (x1 = UART, clobbers x2, x3). */
+    static final String PUTS = """
+            puts:   ldr x1, =0x09000000
+            1:      ldrb w3, [x2], #1
+                    cbz w3, 2f
+                    str w3, [x1]
+                    b 1b
+            2:      ret
+            """;
+
+    /** SYSTEM_OFF over hvc. */
+    static final String POWER_OFF = """
+                    ldr x0, =0x84000008
+                    hvc #0
+                    b .
+            """;
+}
