@@ -190,17 +190,9 @@ void firmware_main(const void *dtb, u64 entry_ticks)
 	u32 args_len = (u32)strlen(cmdline) + 1;
 	printf("BOOT cmdline \"%s\"\n", cmdline);
 
+	/* /chosen exists: the console was found through its stdout-path. */
 	void *fdt_copy = (void *)dtb_addr;
 	err = fdt_edit_open(fdt_copy, (u32)dtb_cap, dtb);
-	if (!err) {
-		struct fdt g;
-		err = fdt_open(&g, fdt_copy);
-		if (!err && fdt_path(&g, "/chosen", 7) < 0) {
-			int root = fdt_root(&g);
-			err = root < 0 ? root : fdt_edit_add_subnode(fdt_copy, root, "chosen");
-			err = err < 0 ? err : 0;
-		}
-	}
 	if (!err) {
 		struct fdt g;
 		err = fdt_open(&g, fdt_copy);

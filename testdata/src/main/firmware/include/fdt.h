@@ -1,7 +1,7 @@
 /*
  * Flattened device tree (DTB, Devicetree Specification v0.4 chapter 5):
  * a bounds-checked reader and a small editor that inserts or replaces
- * properties and nodes in a blob with free space at its end.
+ * properties in a blob with free space at its end.
  * Node handles are offsets of FDT_BEGIN_NODE tokens inside the structure
  * block; negative values are errors (FDT_ERR_*).
  */
@@ -59,8 +59,6 @@ int fdt_stats(const struct fdt *f, u32 *nodes, u32 *props);
  * header, reservation map, structure, strings, free space; totalsize = cap. */
 int fdt_edit_open(void *dst, u32 cap, const void *src);
 int fdt_edit_setprop(void *blob, int node, const char *name, const void *value, u32 len);
-/* Returns the new (or existing) child's offset. */
-int fdt_edit_add_subnode(void *blob, int parent, const char *name);
 /* Bytes in use (end of the strings block). */
 u32 fdt_used_size(const void *blob);
 

@@ -1,5 +1,5 @@
 /* Write side of the device tree library: a compact copy with free space at
- * the end, then in-place insertion of properties and nodes. Blocks keep the
+ * the end, then in-place insertion or replacement of properties. Blocks keep the
  * order header, reservation map, structure, strings; inserting into the
  * structure block moves the rest of it and the strings block up. */
 #include "fdt.h"
@@ -144,44 +144,4 @@ int fdt_edit_setprop(void *b, int node, const char *name, const void *value, u32
 	for (u32 i = 12 + len; i < new_len; i++)
 		p[i] = 0;
 	return 0;
-}
-
-int fdt_edit_add_subnode(void *b, int parent, const char *name)
-{
-	u8 *blob = b;
-	struct fdt f;
-	int err = fdt_open(&f, blob);
-	if (err)
-		return err;
-	int existing = fdt_subnode(&f, parent, name, strlen(name));
-	if (existing >= 0)
-		return existing;
-	/* Insert after the parent's properties, before its first child. */
-	const char *pname = fdt_node_name(&f, parent);
-	u32 at = (u32)ALIGN_UP((u32)parent + 4 + strlen(pname) + 1, 4);
-	for (;;) {
-		if (at + 4 > f.size_struct)
-			return FDT_ERR_TRUNCATED;
-		u32 tag = fdt_be32(f.blob + f.off_struct + at);
-		if (tag == FDT_NOP) {
-			at += 4;
-		} else if (tag == FDT_PROP) {
-			if (at + 12 > f.size_struct)
-				return FDT_ERR_TRUNCATED;
-			at += (u32)ALIGN_UP(12 + fdt_be32(f.blob + f.off_struct + at + 4), 4);
-		} else {
-			break;
-		}
-	}
-	u32 name_len = (u32)strlen(name) + 1;
-	u32 new_len = 4 + (u32)ALIGN_UP(name_len, 4) + 4;
-	err = splice(blob, at, 0, new_len);
-	if (err)
-		return err;
-	u8 *p = blob + get_hdr(blob, H_OFF_STRUCT) + at;
-	put_be32(p, FDT_BEGIN_NODE);
-	for (u32 i = 0; i < (u32)ALIGN_UP(name_len, 4); i++)
-		p[4 + i] = i < name_len ? (u8)name[i] : 0;
-	put_be32(p + new_len - 4, FDT_END_NODE);
-	return (int)at;
 }
