@@ -137,7 +137,7 @@ arm64_kernel_dtbs() {
 }
 
 # Debian packages the tests and the board need.
-VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make)
 
 # launch_java MODULE MAINCLASS ARGS...: builds MODULE (and what it needs) when a
 # source is newer than the last build, then runs MAINCLASS on the JDK found
