@@ -40,11 +40,23 @@ class FirmwareReproducibilityTest {
         String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(make.waitFor(300, TimeUnit.SECONDS)).as("make finished").isTrue();
         assertThat(make.exitValue()).as("make failed:\n%s", log).isZero();
+        String committedWith = Files.readString(firmwareSources().resolve("toolchain.txt")).strip();
+        String buildingWith = firstLine("aarch64-linux-gnu-gcc", "--version") + "\n"
+                + firstLine("aarch64-linux-gnu-ld", "--version");
         for (Firmware f : Firmware.values()) {
             byte[] rebuilt = Files.readAllBytes(out.resolve(f.fileName()));
-            assertThat(rebuilt).as("%s rebuilt from source (run 'make install' in src/main/firmware after a change)",
-                    f.fileName()).isEqualTo(TestData.bytes(f));
+            assertThat(rebuilt).as("%s rebuilt from source differs from the committed image (after a source change"
+                    + " run 'make install' in src/main/firmware); committed images built with:%n%s%nthis build:%n%s",
+                    f.fileName(), committedWith, buildingWith).isEqualTo(TestData.bytes(f));
         }
+    }
+
+    private static String firstLine(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return text.lines().findFirst().orElse("");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
