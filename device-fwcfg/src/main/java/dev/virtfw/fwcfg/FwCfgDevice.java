@@ -74,7 +74,9 @@ public final class FwCfgDevice implements AutoCloseable {
      *     and of 8 bytes at +0x10;</li>
      * <li>nothing else (+0x02..+0x07 otherwise, +0x0a..+0x0f, +0x18 and above).</li>
      * </ul>
-     * Has no side effect.
+     * Has no side effect. A board that refuses an access should still pass it to {@link #read} or
+     * {@link #write} (which ignore it and report it): that is also what closes an open split, so a
+     * later +0x04 access is not taken for the second half of an older one.
      */
     public boolean accepts(long offset, int size, boolean isWrite) {
         if (closed || (size != 1 && size != 2 && size != 4 && size != 8)) {

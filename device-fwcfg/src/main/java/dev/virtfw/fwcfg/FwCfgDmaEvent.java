@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
+import jdk.jfr.MemoryAddress;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
@@ -19,6 +20,7 @@ public final class FwCfgDmaEvent extends Event {
     public static final String NAME = "dev.virtfw.fwcfg.Dma";
 
     @Label("Descriptor")
+    @MemoryAddress
     @Description("guest-physical address of the FWCfgDmaAccess descriptor")
     public long descriptor;
 
@@ -38,6 +40,7 @@ public final class FwCfgDmaEvent extends Event {
     public long length;
 
     @Label("Address")
+    @MemoryAddress
     public long address;
 
     @Label("Result")
