@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
  * Writes the test kernel padded to a chosen size, so that loading it is real
  * work: the built image, then deterministic pseudo-random bytes (see
  * {@link DeterministicBytes}, SplitMix64 from the seed), with {@code image_size}
- * in the arm64 Image header set to the padded size. The kernel prints the
+ * in the arm64 Image header set to the padded size (and optionally another
+ * {@code text_offset}). The kernel prints the
  * CRC-32 of its padding ({@code KERNEL padding bytes=<n> crc32=<hex>}), which
  * {@link Image#paddingCrc32()} predicts.
  */
@@ -33,6 +34,12 @@ public final class TestKernel {
     public static final int ARM64_IMAGE_MAGIC = 0x644d5241;
     /** Largest padded size accepted (the virt board's default RAM is 128 MiB). */
     public static final long MAX_SIZE = 1L << 30;
+    /** The built kernel's {@code text_offset}. */
+    public static final long DEFAULT_TEXT_OFFSET = 0x80000;
+    /** Boot loaders place the Image at a 2 MiB-aligned base plus {@code text_offset}. */
+    public static final long IMAGE_BASE_ALIGN = 2L << 20;
+    /** {@code text_offset} must keep the kernel's 2 KiB-aligned vector table aligned: use whole pages. */
+    public static final long TEXT_OFFSET_ALIGN = 4096;
 
     private static final ValueLayout.OfLong LE_U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE_U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -64,6 +71,21 @@ public final class TestKernel {
      * @throws IllegalArgumentException when size is below {@link #builtSize()} or above {@link #MAX_SIZE}
      */
     public static Image write(Path out, long size, long seed) throws IOException {
+        return write(out, size, seed, DEFAULT_TEXT_OFFSET);
+    }
+
+    /**
+     * As {@link #write(Path, long, long)} with another {@code text_offset}
+     * (the kernel is position-independent; this moves where loaders put it).
+     *
+     * @throws IllegalArgumentException also when textOffset is not a multiple of
+     *         {@link #TEXT_OFFSET_ALIGN} below {@link #IMAGE_BASE_ALIGN}
+     */
+    public static Image write(Path out, long size, long seed, long textOffset) throws IOException {
+        if (textOffset < 0 || textOffset >= IMAGE_BASE_ALIGN || textOffset % TEXT_OFFSET_ALIGN != 0) {
+            throw new IllegalArgumentException("text_offset 0x" + Long.toHexString(textOffset)
+                    + " is not a multiple of 0x1000 below 2 MiB");
+        }
         byte[] kernel = TestData.bytes(Firmware.TEST_KERNEL);
         if (size < kernel.length || size > MAX_SIZE) {
             throw new IllegalArgumentException(
@@ -75,6 +97,7 @@ public final class TestKernel {
         }
         long builtImageSize = header.get(LE_U64, IMAGE_IMAGE_SIZE);
         header.set(LE_U64, IMAGE_IMAGE_SIZE, Math.max(size, builtImageSize));
+        header.set(LE_U64, IMAGE_TEXT_OFFSET, textOffset);
         CRC32 whole = new CRC32();
         CRC32 padding = new CRC32();
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -120,6 +120,17 @@ class GeneratorsTest {
         }
 
         @Test
+        void textOffsetCanBeChangedToWholePagesBelowTwoMiB() throws Exception {
+            TestKernel.Image img = TestKernel.write(dir.resolve("t"), TestKernel.builtSize(), 1, 0x1000);
+            assertThat(MemorySegment.ofArray(Files.readAllBytes(img.path())).get(LE_U64, TestKernel.IMAGE_TEXT_OFFSET))
+                    .isEqualTo(0x1000).isEqualTo(img.textOffset());
+            for (long bad : new long[] {-4096, 0x800, 2L << 20}) {
+                assertThatThrownBy(() -> TestKernel.write(dir.resolve("t"), TestKernel.builtSize(), 1, bad))
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+
+        @Test
         void seedChangesOnlyThePadding() throws Exception {
             long size = TestKernel.builtSize() + 4096;
             byte[] a = Files.readAllBytes(TestKernel.write(dir.resolve("a"), size, 1).path());

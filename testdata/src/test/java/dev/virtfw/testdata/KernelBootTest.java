@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -34,20 +35,31 @@ class KernelBootTest {
     @TempDir
     static Path dir;
     static TestKernel.Image kernel;
+    /** The same kernel with text_offset 0, as Linux since 5.8 has it. */
+    static TestKernel.Image kernelAtZero;
     static GeneratedFile initrd;
 
     @BeforeAll
     static void prepare() throws Exception {
         kernel = TestKernel.write(dir.resolve("Image"), KERNEL_SIZE, 42);
+        kernelAtZero = TestKernel.write(dir.resolve("Image0"), KERNEL_SIZE, 43, 0);
         initrd = TestInitrd.write(dir.resolve("initrd"), INITRD_SIZE, 7);
     }
 
     static List<String> bootArgs(String append) {
-        return List.of("-kernel", kernel.path().toString(), "-initrd", initrd.path().toString(), "-append", append);
+        return bootArgs(kernel, append);
+    }
+
+    static List<String> bootArgs(TestKernel.Image k, String append) {
+        return List.of("-kernel", k.path().toString(), "-initrd", initrd.path().toString(), "-append", append);
+    }
+
+    static void assertKernelGot(KernelReport k, String append) {
+        assertKernelGot(k, kernel, append);
     }
 
     /** What every boot path must deliver to the kernel. */
-    static void assertKernelGot(KernelReport k, String append) {
+    static void assertKernelGot(KernelReport k, TestKernel.Image kernel, String append) {
         assertThat(k.x1()).isZero();
         assertThat(k.x2()).isZero();
         assertThat(k.x3()).isZero();
@@ -69,13 +81,15 @@ class KernelBootTest {
 
     @Nested
     class Bootloader {
-        @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"dma", "legacy"})
-        void loadsKernelInitrdAndCommandLine(String mode) throws Exception {
+        @ParameterizedTest(name = "{0} text_offset=0x{1}")
+        @CsvSource({"dma, 80000", "legacy, 80000", "dma, 0", "legacy, 0"})
+        void loadsKernelInitrdAndCommandLine(String mode, String textOffsetHex) throws Exception {
+            TestKernel.Image image = textOffsetHex.equals("0") ? kernelAtZero : kernel;
+            assertThat(image.textOffset()).isEqualTo(Long.parseLong(textOffsetHex, 16));
             String append = "console=ttyAMA0 root=/dev/ram0 virtfw.mode=" + mode;
             List<String> args = new ArrayList<>(QemuRunner.virtArgs(
                     "-bios", TestData.extract(Firmware.BOOTLOADER, dir).toString()));
-            args.addAll(bootArgs(append));
+            args.addAll(bootArgs(image, append));
             if (mode.equals("legacy")) {
                 args.addAll(List.of("-fw_cfg", "name=" + TestData.LEGACY_SWITCH_FILE + ",string=1"));
             }
@@ -88,7 +102,7 @@ class KernelBootTest {
                 assertThat(r.linesStartingWith(t)).as(t).hasSize(1);
             }
             KernelReport k = KernelReport.parse(r);
-            assertKernelGot(k, append);
+            assertKernelGot(k, image, append);
             assertThat(r.linesStartingWith("BOOT jump ")).containsExactly(
                     "BOOT jump entry=0x" + Long.toHexString(k.base()) + " x0=0x" + Long.toHexString(k.x0()));
         }
@@ -153,13 +167,15 @@ class KernelBootTest {
         }
     }
 
-    @Test
-    void directKernelBootByQemu() throws Exception {
+    @ParameterizedTest(name = "text_offset=0x{0}")
+    @ValueSource(strings = {"80000", "0"})
+    void directKernelBootByQemu(String textOffsetHex) throws Exception {
+        TestKernel.Image image = textOffsetHex.equals("0") ? kernelAtZero : kernel;
         String append = "console=ttyAMA0 direct";
         List<String> args = new ArrayList<>(QemuRunner.virtArgs());
-        args.addAll(bootArgs(append));
+        args.addAll(bootArgs(image, append));
         KernelReport k = KernelReport.parse(Tools.runQemu(args));
-        assertKernelGot(k, append);
+        assertKernelGot(k, image, append);
     }
 
     @Test
