@@ -45,11 +45,13 @@ final class Board implements EngineHooks, AutoCloseable {
     }
 
     private final Unicorn uc;
+    private final GuestRam ram;
     private final MmioBus bus;
     private final Psci psci;
     private volatile Stop stop;
 
     Board(CpuModel cpu, GuestRam ram, MemorySegment flash, long flashBase, MmioBus bus, Psci psci) {
+        this.ram = ram;
         this.bus = bus;
         this.psci = psci;
         this.uc = Unicorn.open(cpu, this);
@@ -192,6 +194,8 @@ final class Board implements EngineHooks, AutoCloseable {
 
     @Override
     public void close() {
+        // Host writes after this boot (the next boot's images) must not reach the closed engine.
+        ram.setWriteListener((gpa, length) -> {});
         uc.close();
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Assembler {
     private static final String PREFIX = "aarch64-linux-gnu-";
+    /** The tests' guest sources (the module directory is the working directory under Maven). */
+    public static final Path ASM_DIR = Path.of("src/test/asm");
 
     private Assembler() {}
 
@@ -29,7 +31,8 @@ public final class Assembler {
                 Path obj = dir.resolve("prog.o");
                 Path elf = dir.resolve("prog.elf");
                 Path bin = dir.resolve("prog.bin");
-                run(dir, PREFIX + "gcc", "-c", "-x", "assembler-with-cpp", "-o", obj.toString(), src.toString());
+                run(dir, PREFIX + "gcc", "-c", "-x", "assembler-with-cpp", "-I", ASM_DIR.toAbsolutePath().toString(),
+                        "-o", obj.toString(), src.toString());
                 run(dir, PREFIX + "ld", "-nostdlib", "-Ttext=0x" + Long.toHexString(textAddress), "-e", "0x"
                         + Long.toHexString(textAddress), "-o", elf.toString(), obj.toString());
                 run(dir, PREFIX + "objcopy", "-O", "binary", elf.toString(), bin.toString());
@@ -49,7 +52,16 @@ public final class Assembler {
     /** Assembles src/test/asm/{@code name}. */
     public static byte[] assembleFile(String name, long textAddress) {
         try {
-            return assemble(Files.readString(Path.of("src/test/asm", name)), textAddress);
+            return assemble(Files.readString(ASM_DIR.resolve(name)), textAddress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Assembles src/test/asm/{@code name} after the given preprocessor lines (e.g. "#define X 1"). */
+    public static byte[] assembleFile(String name, long textAddress, String prelude) {
+        try {
+            return assemble(prelude + "\n" + Files.readString(ASM_DIR.resolve(name)), textAddress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
