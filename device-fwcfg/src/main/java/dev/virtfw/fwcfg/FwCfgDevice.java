@@ -57,6 +57,19 @@ public final class FwCfgDevice implements AutoCloseable {
         selection.select(FW_CFG_SIGNATURE, false);
     }
 
+    /**
+     * System reset, as QEMU's {@code fw_cfg_reset}: FW_CFG_SIGNATURE selected at offset 0, no DMA
+     * address latched, no split access open. Items keep their contents (a writable item keeps what
+     * the guest wrote, as in QEMU).
+     */
+    public void reset() {
+        dmaAddress = 0;
+        pendingHalf = NO_HALF;
+        if (!closed) {
+            selection.select(FW_CFG_SIGNATURE, false);
+        }
+    }
+
     /** The item store this device serves. */
     public FwCfgItems items() {
         return items;

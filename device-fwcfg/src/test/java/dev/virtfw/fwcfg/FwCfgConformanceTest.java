@@ -135,6 +135,21 @@ class FwCfgConformanceTest {
         }
 
         @Test
+        @DisplayName("QEMU fw_cfg_reset: reset selects FW_CFG_SIGNATURE at offset 0 and forgets a latched DMA high half")
+        void resetSelectsSignature() {
+            guest.select(FW_CFG_KERNEL_DATA);
+            guest.data(8);
+            guest.writeDmaHigh(0x1234);
+            device.read(0, 4);
+            device.reset();
+            assertThat(device.accepts(4, 4, false)).as("no split open after reset").isFalse();
+            assertThat(guest.data(4)).isEqualTo(0x554D4551L);
+            ram.descriptor(desc, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, buf);
+            guest.writeDmaLow((int) desc);
+            assertThat(ram.be32(desc)).as("the high half latched before reset is gone").isZero();
+        }
+
+        @Test
         @DisplayName("fw_cfg.c: the write-channel bit 0x4000 is masked off when the item is looked up")
         void writeChannelBitIgnored() {
             guest.select(FW_CFG_WRITE_CHANNEL | FW_CFG_ID);
