@@ -65,7 +65,7 @@ public final class FwCfgDevice implements AutoCloseable {
     public void reset() {
         dmaAddress = 0;
         pendingHalf = NO_HALF;
-        if (!closed) {
+        if (!closed && !items.closed()) {
             selection.select(FW_CFG_SIGNATURE, false);
         }
     }
@@ -92,7 +92,7 @@ public final class FwCfgDevice implements AutoCloseable {
      * later +0x04 access is not taken for the second half of an older one.
      */
     public boolean accepts(long offset, int size, boolean isWrite) {
-        if (closed || (size != 1 && size != 2 && size != 4 && size != 8)) {
+        if (closed || items.closed() || (size != 1 && size != 2 && size != 4 && size != 8)) {
             return false;
         }
         if (offset < 0 || offset > MMIO_SIZE - size || (offset & (size - 1)) != 0) {

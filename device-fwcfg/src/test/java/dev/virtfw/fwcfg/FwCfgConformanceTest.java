@@ -1436,5 +1436,16 @@ class FwCfgConformanceTest {
             device.write(0x10, 8, Long.reverseBytes(desc));
             assertThat(items.closed()).isTrue();
         }
+
+        @Test
+        @DisplayName("issue 3: closing the item store under a live device makes the device refuse accesses, never throw")
+        void storeClosedUnderDevice() {
+            items.close();
+            assertThat(device.accepts(0, 8, false)).isFalse();
+            assertThat(device.read(0, 8)).isZero();
+            guest.dma(desc, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, buf);
+            assertThat(ram.be32(desc)).as("no DMA ran").isEqualTo(FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ);
+            device.reset();
+        }
     }
 }
