@@ -923,6 +923,18 @@ class FwCfgConformanceTest {
         }
 
         @Test
+        @DisplayName("fw_cfg.rst: what a DMA WRITE stored is what later reads of the item return")
+        void writtenBytesReadBack() {
+            int key = key("etc/writable");
+            ram.put(buf, new byte[] {5, 6, 7, 8});
+            assertThat(guest.dma(desc, key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 4, buf)).isZero();
+            guest.select(key);
+            assertThat(guest.data(4)).isEqualTo(0x08070605L);
+            assertThat(guest.dma(desc, key << 16 | SR, 4, buf + 0x40)).isZero();
+            assertThat(ram.bytes(buf + 0x40, 4)).containsExactly(5, 6, 7, 8);
+        }
+
+        @Test
         @DisplayName("fw_cfg.c: a WRITE that runs past the end of a writable item is refused (ERROR), the item keeps its bytes")
         void writePastEndRefused() {
             int key = key("etc/writable");
