@@ -221,6 +221,25 @@ static void check_dma_edges(u8 *buf)
 	ctl2 = fwcfg_dma(&cfg, fwcfg_dma_ctl_select(FW_CFG_SIGNATURE) | FW_CFG_DMA_CTL_READ, 4, (u64)buf);
 	check(ctl == FW_CFG_DMA_CTL_ERROR && ctl2 == 0 && memcmp(buf, "QEMU", 4) == 0, "dma-target-not-ram", NULL,
 	      "address=0x%lx control=0x%x", ram_end, ctl);
+
+	/* A descriptor wholly outside RAM is not executed; the device goes on. */
+	fwcfg_dma_kick(&cfg, ram_end);
+	memset(buf, 0xFF, 32);
+	ctl2 = fwcfg_dma(&cfg, fwcfg_dma_ctl_select(FW_CFG_SIGNATURE) | FW_CFG_DMA_CTL_READ, 4, (u64)buf);
+	check(ctl2 == 0 && memcmp(buf, "QEMU", 4) == 0, "dma-descriptor-not-ram", NULL, "address=0x%lx", ram_end);
+
+	/* A descriptor whose second half lies past the end of RAM is not executed
+	 * either; QEMU still writes ERROR into its control field, which is RAM. */
+	volatile u32 *half = (volatile u32 *)(ram_end - 8);
+	half[0] = bswap32(fwcfg_dma_ctl_select(FW_CFG_SIGNATURE) | FW_CFG_DMA_CTL_READ);
+	half[1] = bswap32(4);
+	fwcfg_dma_kick(&cfg, ram_end - 8);
+	u32 straddle_ctl = bswap32(half[0]);
+	memset(buf, 0xFF, 32);
+	ctl2 = fwcfg_dma(&cfg, fwcfg_dma_ctl_select(FW_CFG_SIGNATURE) | FW_CFG_DMA_CTL_READ, 4, (u64)buf);
+	check(straddle_ctl == FW_CFG_DMA_CTL_ERROR && ctl2 == 0 && memcmp(buf, "QEMU", 4) == 0,
+	      "dma-descriptor-straddles-ram-end", NULL,
+	      "address=0x%lx control-after=0x%x", ram_end - 8, straddle_ctl);
 }
 
 /* Reads the directory with the legacy interface and by DMA; returns the

@@ -77,6 +77,13 @@ static inline u32 fwcfg_dma(const struct fwcfg *c, u32 control, u32 length, u64 
 {
 	return fwcfg_dma_trigger(c, control, length, address, FWCFG_TRIGGER_64);
 }
+/* Starts a transfer with a descriptor at 'desc' prepared by the caller. */
+static inline void fwcfg_dma_kick(const struct fwcfg *c, u64 desc)
+{
+	dsb();
+	mmio_write64(c->base + FW_CFG_DMA_ADDR, bswap64(desc));
+	dsb();
+}
 static inline u32 fwcfg_dma_ctl_select(u16 key) { return ((u32)key << 16) | FW_CFG_DMA_CTL_SELECT; }
 /* Reads n bytes of item 'key' (from its start) by DMA, in transfers of at
  * most 2 GiB; returns the final control word. */

@@ -96,7 +96,8 @@ class FwCfgTestFirmwareTest {
         }
         for (String name : List.of("signature-legacy1", "id-features", "dma-signature", "directory-legacy",
                 "directory-dma", "dma-write-read-only", "dma-zero-length-read", "dma-unknown-key",
-                "unknown-key-legacy", "dma-read-past-end", "manifest")) {
+                "unknown-key-legacy", "dma-read-past-end", "dma-target-not-ram", "dma-descriptor-not-ram",
+                "dma-descriptor-straddles-ram-end", "shared-state-legacy-then-dma", "dma-skip", "manifest")) {
             assertThat(checks).as(name).anySatisfy(l -> assertThat(l).startsWith("CHECK " + name + " PASS"));
         }
         // timings: one line per method for the biggest file, counter frequency from CNTFRQ_EL0
