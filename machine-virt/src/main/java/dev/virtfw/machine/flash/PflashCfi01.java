@@ -3,6 +3,12 @@ package dev.virtfw.machine.flash;
 import static dev.virtfw.machine.flash.CfiSpec.*;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -91,6 +97,7 @@ public final class PflashCfi01 implements AutoCloseable {
     private final CfiQueryTable cfi;
     private final BitSet lockedBlocks = new BitSet();
     private final List<Runnable> modeListeners = new ArrayList<>();
+    private final List<ContentListener> contentListeners = new ArrayList<>();
     private final MemorySegment writeBuffer;
 
     private Mode mode = Mode.READ_ARRAY;
@@ -118,6 +125,50 @@ public final class PflashCfi01 implements AutoCloseable {
         }
         this.cfi = new CfiQueryTable(geometry);
         this.writeBuffer = MemorySegment.ofArray(new byte[geometry.writeBufferBytes()]);
+    }
+
+    /**
+     * A virt bank backed by a raw image ({@code -drive if=pflash,format=raw,file=IMAGE[,readonly=on]}).
+     *
+     * @throws FlashImageException the image is missing, not exactly 64 MiB, in use, or unreadable
+     */
+    public static PflashCfi01 virtBank(Path image, boolean readOnly) throws FlashImageException {
+        return new PflashCfi01(FlashGeometry.VIRT,
+                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, readOnly));
+    }
+
+    /** A virt bank with no drive: volatile and all zero, as in QEMU. */
+    public static PflashCfi01 virtBankWithoutDrive() {
+        return new PflashCfi01(FlashGeometry.VIRT, new VolatileFlashStore(FlashGeometry.VIRT_BANK_SIZE));
+    }
+
+    /**
+     * Bank 0 for {@code -bios FILE}: volatile, the firmware at offset 0 and zeros after it, as QEMU
+     * loads it (the guest may still program and erase it; nothing reaches the file).
+     *
+     * @throws FlashImageException the file cannot be read or is larger than the bank
+     */
+    public static PflashCfi01 virtBankWithFirmware(Path firmware) throws FlashImageException {
+        long size;
+        try {
+            size = Files.size(firmware);
+        } catch (IOException e) {
+            throw new FlashImageException(firmware, FlashImageException.Reason.IO, e instanceof NoSuchFileException
+                    ? "no such file" : "cannot read: " + e.getMessage(), e);
+        }
+        if (size > FlashGeometry.VIRT_BANK_SIZE) {
+            throw new FlashImageException(firmware, FlashImageException.Reason.WRONG_SIZE, "firmware of " + size
+                    + " bytes does not fit the " + FlashGeometry.VIRT_BANK_SIZE + "-byte flash bank");
+        }
+        VolatileFlashStore store = new VolatileFlashStore(FlashGeometry.VIRT_BANK_SIZE);
+        try (Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(firmware, StandardOpenOption.READ)) {
+            store.load(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+        } catch (IOException e) {
+            store.close();
+            throw new FlashImageException(firmware, FlashImageException.Reason.IO, "cannot read: " + e.getMessage(), e);
+        }
+        return new PflashCfi01(FlashGeometry.VIRT, store);
     }
 
     /** The bank's shape. */
@@ -151,6 +202,22 @@ public final class PflashCfi01 implements AutoCloseable {
      */
     public void onModeChange(Runnable listener) {
         modeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Told which bytes of the array a completed program or erase changed. */
+    @FunctionalInterface
+    public interface ContentListener {
+        /** {@code length} bytes at {@code offset} of {@link #array()} now hold new contents. */
+        void changed(long offset, long length);
+    }
+
+    /**
+     * Registers a listener run after every program or erase that changed the array, on the thread
+     * that called {@link #write}: a board that executes guest code from the array drops its
+     * translated code for that range here. The array never changes while in read-array mode.
+     */
+    public void onContentChange(ContentListener listener) {
+        contentListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -314,6 +381,7 @@ public final class PflashCfi01 implements AutoCloseable {
             if (mayChange(commandBlock, SR_ERASE_ERROR)) {
                 try {
                     store.fill(commandBlock, geometry.blockSize(), (byte) 0xFF);
+                    contentChanged(commandBlock, geometry.blockSize());
                 } catch (IOException e) {
                     storeFailure = e;
                     status |= SR_ERASE_ERROR;
@@ -418,9 +486,16 @@ public final class PflashCfi01 implements AutoCloseable {
     private void persist(long offset, MemorySegment data, int errorBit) {
         try {
             store.write(offset, data);
+            contentChanged(offset, data.byteSize());
         } catch (IOException e) {
             storeFailure = e;
             status |= errorBit;
+        }
+    }
+
+    private void contentChanged(long offset, long length) {
+        for (ContentListener listener : contentListeners) {
+            listener.changed(offset, length);
         }
     }
 

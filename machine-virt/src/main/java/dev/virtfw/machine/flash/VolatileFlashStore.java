@@ -39,7 +39,7 @@ public final class VolatileFlashStore implements FlashStore {
 
     @Override
     public MemorySegment array() {
-        return array;
+        return array.asReadOnly();
     }
 
     @Override
