@@ -29,6 +29,8 @@ public final class QemuRunner {
     public static final String QEMU_PROPERTY = "virtfw.qemu";
     /** System property naming U-Boot's qemu_arm64 {@code u-boot.bin} instead of asking dpkg. */
     public static final String UBOOT_PROPERTY = "virtfw.uboot";
+    /** Lines of the test images that carry timings and differ from run to run. */
+    public static final String TIMING_PREFIX = "TIME ";
     /** The Debian package that ships U-Boot for QEMU. */
     public static final String UBOOT_PACKAGE = "u-boot-qemu";
 
@@ -53,6 +55,15 @@ public final class QemuRunner {
         /** The console lines that start with {@code prefix}. */
         public List<String> linesStartingWith(String prefix) {
             return output.lines().filter(l -> l.startsWith(prefix)).toList();
+        }
+
+        /**
+         * The console without timing lines ({@code TIME ...}, which every test
+         * image prints separately for this purpose): what a side-by-side
+         * comparison with another machine looks at.
+         */
+        public List<String> comparableLines() {
+            return output.lines().filter(l -> !l.startsWith(TIMING_PREFIX)).toList();
         }
 
         /** Normal end: QEMU exited by itself with code 0 (for example after PSCI SYSTEM_OFF). */

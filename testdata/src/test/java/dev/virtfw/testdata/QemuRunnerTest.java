@@ -2,9 +2,12 @@ package dev.virtfw.testdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QemuRunnerTest {
 
@@ -40,6 +43,26 @@ class QemuRunnerTest {
         assertThat(r.lines()).containsExactly("A 1", "B 2", "A 3");
         assertThat(r.linesStartingWith("A ")).containsExactly("A 1", "A 3");
         assertThat(r.exitedCleanly()).isTrue();
+    }
+
+    @Test
+    void comparableLinesDropOnlyTimings() {
+        QemuRunner.Result r = new QemuRunner.Result("CHECK a PASS x\r\nTIME a 1 2 3\r\nTIMER is not a timing\n",
+                "", 0, false, Duration.ZERO);
+        assertThat(r.comparableLines()).containsExactly("CHECK a PASS x", "TIMER is not a timing");
+    }
+
+    @Test
+    void twoRunsOfTheFwCfgTestFirmwareDifferOnlyInTimings(@TempDir Path dir)
+            throws Exception {
+        Tools.requireQemu();
+        Path m = new Crc32Manifest().add("opt/virtfw/t", new byte[] {1, 2, 3}).write(dir.resolve("m"));
+        List<String> args = QemuRunner.virtArgs("-bios", TestData.extract(Firmware.FWCFG_TEST, dir).toString(),
+                "-fw_cfg", "name=" + TestData.CRC32_MANIFEST_FILE + ",file=" + m,
+                "-fw_cfg", "name=opt/virtfw/t,file=" + Files.write(dir.resolve("t"), new byte[] {1, 2, 3}));
+        QemuRunner.Result a = Tools.runQemu(args);
+        QemuRunner.Result b = Tools.runQemu(args);
+        assertThat(a.comparableLines()).isEqualTo(b.comparableLines()).hasSizeGreaterThan(20);
     }
 
     @Test
