@@ -35,6 +35,13 @@ class BootAndConsoleTest {
         assertThat(run.result().exitStatus()).isZero();
     }
 
+    @Test
+    void consoleInputReachesTheGuestThroughThePl011() {
+        var run = Guest.run(bios("echo.S"), "Hello, virt. ignored", b -> b);
+        assertThat(run.console()).isEqualTo("HELLO, VIRT");
+        assertThat(run.result().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+    }
+
     @Nested
     class Reset {
         @Test
