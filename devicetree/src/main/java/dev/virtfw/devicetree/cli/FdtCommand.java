@@ -1,11 +1,12 @@
 package dev.virtfw.devicetree.cli;
 
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -70,8 +71,8 @@ public final class FdtCommand {
             status = commandLine(out, err).execute(args);
         } catch (Throwable unexpected) {
             // Errors (not Exceptions) pass by picocli's handler; still one line, never a trace.
-            err.println("error: internal error: " + unexpected);
-            if (java.util.Arrays.asList(args).contains("--verbose")) {
+            err.println("error: internal error: " + oneLine(String.valueOf(unexpected)));
+            if (Arrays.asList(args).contains("--verbose")) {
                 unexpected.printStackTrace(err);
             }
             status = ExitCode.INTERNAL.status();
@@ -95,7 +96,7 @@ public final class FdtCommand {
     private static int onBadArguments(ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
         String help = ex.getCommandLine().getCommandSpec().qualifiedName() + " --help";
-        err.println("error: " + ex.getMessage() + " (see " + help + ")");
+        err.println("error: " + oneLine(ex.getMessage()) + " (see " + help + ")");
         err.flush();
         return ExitCode.INVALID_INPUT.status();
     }
@@ -106,16 +107,21 @@ public final class FdtCommand {
         ExitCode code;
         if (ex instanceof CliException cli) {
             code = cli.exitCode();
-            err.println("error: " + cli.getMessage());
+            err.println("error: " + oneLine(cli.getMessage()));
         } else {
             code = ExitCode.INTERNAL;
-            err.println("error: internal error: " + ex);
+            err.println("error: internal error: " + oneLine(String.valueOf(ex)));
         }
         if (verbose(parsed)) {
             ex.printStackTrace(err);
         }
         err.flush();
         return code.status();
+    }
+
+    /** The promise is one line: line breaks inside a message (a file name, a system message) become spaces. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("[\\r\\n]+", " ").strip();
     }
 
     /** Whether --verbose was given at any level of the command (it is inherited by every subcommand). */

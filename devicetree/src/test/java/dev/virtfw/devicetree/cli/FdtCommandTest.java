@@ -130,6 +130,14 @@ class FdtCommandTest {
         }
 
         @Test
+        void fileNameWithALineBreakStillGivesOneLine() {
+            Path odd = dir.resolve("two\nlines.dtb");
+            FdtRun run = FdtRun.of("dts", odd.toString());
+            assertThat(run.status()).isEqualTo(ExitCode.INVALID_INPUT.status());
+            assertThat(run.errLines()).singleElement().asString().endsWith("two lines.dtb: no such file");
+        }
+
+        @Test
         void directory() {
             assertOneErrorLine(FdtRun.of("dts", dir.toString()), ExitCode.INVALID_INPUT, dir + ": is a directory");
         }
