@@ -145,6 +145,20 @@ class KernelBootTest {
         }
 
         @Test
+        void withoutInitrdAndCommandLineTheKernelGetsEmptyBootargsAndNoInitrd() throws Exception {
+            // QEMU writes no bootargs for an empty command line: the boot loader inserts it.
+            QemuRunner.Result r = Tools.runQemu(QemuRunner.virtArgs(
+                    "-bios", TestData.extract(Firmware.BOOTLOADER, dir).toString(),
+                    "-kernel", kernel.path().toString()));
+            assertThat(r.lines()).contains("BOOT initrd none", "BOOT cmdline \"\"");
+            KernelReport k = KernelReport.parse(r);
+            assertThat(k.bootargs()).contains("");
+            assertThat(k.initrd()).isEmpty();
+            assertThat(k.dtbValid()).isTrue();
+            assertThat(k.paddingCrc32()).isEqualTo(kernel.paddingCrc32());
+        }
+
+        @Test
         void withoutKernelItSaysSoAndPowersOff() throws Exception {
             QemuRunner.Result r = Tools.runQemu(QemuRunner.virtArgs(
                     "-bios", TestData.extract(Firmware.BOOTLOADER, dir).toString()));
