@@ -78,17 +78,18 @@ final class FlashJournal {
         return end;
     }
 
-    /** Appends a record that sets {@code data.byteSize()} bytes at {@code offset}, then forces it. */
-    void appendData(long offset, MemorySegment data) throws IOException {
-        append(KIND_DATA, offset, data.byteSize(), (byte) 0, data);
+    /** Appends a record that sets {@code data.byteSize()} bytes at {@code offset}; forces it if {@code sync}. */
+    void appendData(long offset, MemorySegment data, boolean sync) throws IOException {
+        append(KIND_DATA, offset, data.byteSize(), (byte) 0, data, sync);
     }
 
-    /** Appends a record that sets {@code length} bytes at {@code offset} to {@code fill}, then forces it. */
-    void appendFill(long offset, long length, byte fill) throws IOException {
-        append(KIND_FILL, offset, length, fill, null);
+    /** Appends a record that sets {@code length} bytes at {@code offset} to {@code fill}; forces it if {@code sync}. */
+    void appendFill(long offset, long length, byte fill, boolean sync) throws IOException {
+        append(KIND_FILL, offset, length, fill, null, sync);
     }
 
-    private void append(int kind, long offset, long length, byte fill, MemorySegment data) throws IOException {
+    private void append(int kind, long offset, long length, byte fill, MemorySegment data, boolean sync)
+            throws IOException {
         int dataBytes = data == null ? 0 : Math.toIntExact(length);
         byte[] record = new byte[RECORD_HEADER_SIZE + dataBytes + CRC_SIZE];
         MemorySegment r = MemorySegment.ofArray(record);
@@ -104,7 +105,9 @@ final class FlashJournal {
         }
         r.set(LE_U32, RECORD_HEADER_SIZE + dataBytes, crc(record, 0, RECORD_HEADER_SIZE + dataBytes));
         writeFully(channel, ByteBuffer.wrap(record), end);
-        channel.force(false);
+        if (sync) {
+            channel.force(false);
+        }
         end += record.length;
         sequence++;
     }

@@ -133,8 +133,19 @@ public final class PflashCfi01 implements AutoCloseable {
      * @throws FlashImageException the image is missing, not exactly 64 MiB, in use, or unreadable
      */
     public static PflashCfi01 virtBank(Path image, boolean readOnly) throws FlashImageException {
+        return virtBank(image, readOnly, JournaledFlashImage.Durability.SYNC_EACH_CHANGE);
+    }
+
+    /**
+     * As {@link #virtBank(Path, boolean)}, choosing how each change is made durable
+     * ({@code cache=unsafe} maps to {@link JournaledFlashImage.Durability#PROCESS_CRASH_ONLY}).
+     *
+     * @throws FlashImageException the image is missing, not exactly 64 MiB, in use, or unreadable
+     */
+    public static PflashCfi01 virtBank(Path image, boolean readOnly, JournaledFlashImage.Durability durability)
+            throws FlashImageException {
         return new PflashCfi01(FlashGeometry.VIRT,
-                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, readOnly));
+                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, readOnly, durability));
     }
 
     /** A virt bank with no drive: volatile and all zero, as in QEMU. */

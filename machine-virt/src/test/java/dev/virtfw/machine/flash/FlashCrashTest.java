@@ -16,7 +16,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,8 +32,9 @@ class FlashCrashTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aKilledWriterNeverLeavesATornBufferProgram() throws Exception {
+    @ParameterizedTest
+    @EnumSource(JournaledFlashImage.Durability.class)
+    void aKilledWriterNeverLeavesATornBufferProgram(JournaledFlashImage.Durability durability) throws Exception {
         Path image = dir.resolve("crash.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(FlashGeometry.VIRT_BANK_SIZE);
@@ -42,7 +44,7 @@ class FlashCrashTest {
         int roundsWithProgress = 0;
         for (int round = 0; round < ROUNDS; round++) {
             byte[][] before = blocks(image);
-            long lastDone = runAndKill(image, next, 150 + random.nextInt(900));
+            long lastDone = runAndKill(image, next, durability, 150 + random.nextInt(900));
             JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, false).close();
             byte[][] after = blocks(image);
             for (int b = 0; b < FlashCrashWorker.BLOCKS; b++) {
@@ -78,6 +80,7 @@ class FlashCrashTest {
             next = inProgress;
         }
         assertThat(roundsWithProgress).as("rounds in which the worker finished an iteration").isGreaterThan(2);
+        assertThat(next).as("iterations completed over all rounds").isGreaterThan(ROUNDS);
     }
 
     static int blockIndex(long k) {
@@ -128,10 +131,11 @@ class FlashCrashTest {
     }
 
     /** Runs the worker from iteration {@code first}, kills it {@code delayMs} after it is ready; the last "done". */
-    static long runAndKill(Path image, long first, int delayMs) throws Exception {
+    static long runAndKill(Path image, long first, JournaledFlashImage.Durability durability, int delayMs)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                FlashCrashWorker.class.getName(), image.toString(), Long.toString(first)));
+                FlashCrashWorker.class.getName(), image.toString(), Long.toString(first), durability.name()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         AtomicLong lastDone = new AtomicLong(-1);
         CompletableFuture<Void> ready = new CompletableFuture<>();

@@ -37,8 +37,9 @@ public final class FlashCrashWorker {
     public static void main(String[] args) throws Exception {
         Path image = Path.of(args[0]);
         long k = Long.parseLong(args[1]);
+        JournaledFlashImage.Durability durability = JournaledFlashImage.Durability.valueOf(args[2]);
         try (PflashCfi01 flash = new PflashCfi01(FlashGeometry.VIRT,
-                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, false))) {
+                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, false, durability))) {
             System.out.println("ready");
             System.out.flush();
             for (;; k++) {

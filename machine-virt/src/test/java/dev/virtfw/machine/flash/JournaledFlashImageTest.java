@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Image files: QEMU's size rule, write-through of completed changes, the journal's crash recovery. */
 class JournaledFlashImageTest {
@@ -105,10 +107,12 @@ class JournaledFlashImageTest {
 
     @Nested
     class WriteThrough {
-        @Test
-        void eachCompletedProgramAndEraseIsInTheFileAtOnce() throws Exception {
-            Path p = image("through.img");
-            try (PflashCfi01 flash = new PflashCfi01(FlashGeometry.VIRT, JournaledFlashImage.open(p, BANK, false))) {
+        @ParameterizedTest
+        @EnumSource(JournaledFlashImage.Durability.class)
+        void eachCompletedProgramAndEraseIsInTheFileAtOnce(JournaledFlashImage.Durability durability) throws Exception {
+            Path p = image("through-" + durability + ".img");
+            try (PflashCfi01 flash = new PflashCfi01(FlashGeometry.VIRT,
+                    JournaledFlashImage.open(p, BANK, false, durability))) {
                 flash.write(BLOCK, 4, 0x0020_0020);
                 flash.write(BLOCK, 4, 0x00D0_00D0);
                 assertThat(bytesAt(p, BLOCK, (int) BLOCK)).isEqualTo(filled((int) BLOCK, 0xFF));
@@ -182,8 +186,8 @@ class JournaledFlashImageTest {
         void completeRecordsAreAppliedAtOpen() throws Exception {
             Path p = image("replay.img");
             crashAfterJournal(p, 7, j -> {
-                j.appendFill(BLOCK, BLOCK, (byte) 0xFF);
-                j.appendData(BLOCK + 16, MemorySegment.ofArray(new byte[] {1, 2, 3}));
+                j.appendFill(BLOCK, BLOCK, (byte) 0xFF, true);
+                j.appendData(BLOCK + 16, MemorySegment.ofArray(new byte[] {1, 2, 3}), true);
             });
             try (JournaledFlashImage store = JournaledFlashImage.open(p, BANK, false)) {
                 assertThat(store.array().get(java.lang.foreign.ValueLayout.JAVA_BYTE, BLOCK + 17)).isEqualTo((byte) 2);
@@ -201,8 +205,8 @@ class JournaledFlashImageTest {
                     + 8 + 4096;
             for (long cut : new long[] {full - 1, full - 4, full - 2000, full - 4096 - 39}) {
                 crashAfterJournal(p, 1, j -> {
-                    j.appendData(0, MemorySegment.ofArray(filled(8, 0x11)));
-                    j.appendData(4096, MemorySegment.ofArray(filled(4096, 0x22)));
+                    j.appendData(0, MemorySegment.ofArray(filled(8, 0x11)), true);
+                    j.appendData(4096, MemorySegment.ofArray(filled(4096, 0x22)), true);
                 });
                 assertThat(Files.size(journal)).isEqualTo(full);
                 try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
@@ -218,9 +222,9 @@ class JournaledFlashImageTest {
         void aCorruptRecordStopsTheReplayThere() throws Exception {
             Path p = image("corrupt.img");
             crashAfterJournal(p, 1, j -> {
-                j.appendData(0, MemorySegment.ofArray(filled(4, 0x11)));
-                j.appendData(8, MemorySegment.ofArray(filled(4, 0x22)));
-                j.appendData(16, MemorySegment.ofArray(filled(4, 0x33)));
+                j.appendData(0, MemorySegment.ofArray(filled(4, 0x11)), true);
+                j.appendData(8, MemorySegment.ofArray(filled(4, 0x22)), true);
+                j.appendData(16, MemorySegment.ofArray(filled(4, 0x33)), true);
             });
             Path journal = JournaledFlashImage.journalOf(p);
             int second = FlashJournal.HEADER_SIZE + FlashJournal.RECORD_HEADER_SIZE + 4 + FlashJournal.CRC_SIZE;
@@ -237,7 +241,7 @@ class JournaledFlashImageTest {
         void recordsOfAnEarlierEpochAreNeverReplayed() throws Exception {
             Path p = image("epoch.img");
             crashAfterJournal(p, 3, j -> {
-                j.appendData(0, MemorySegment.ofArray(filled(4, 0x44)));
+                j.appendData(0, MemorySegment.ofArray(filled(4, 0x44)), true);
                 j.reset();                                       // checkpoint: epoch 4, tail not yet cut
             });
             Path journal = JournaledFlashImage.journalOf(p);
@@ -247,7 +251,7 @@ class JournaledFlashImageTest {
                 Path other = dir.resolve("other.journal");
                 try (FileChannel o = FileChannel.open(other, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE)) {
-                    FlashJournal.start(o, BANK, 3).appendData(0, MemorySegment.ofArray(filled(4, 0x44)));
+                    FlashJournal.start(o, BANK, 3).appendData(0, MemorySegment.ofArray(filled(4, 0x44)), true);
                     o.transferTo(FlashJournal.HEADER_SIZE, o.size() - FlashJournal.HEADER_SIZE, ch.position(ch.size()));
                 }
             }
@@ -260,7 +264,7 @@ class JournaledFlashImageTest {
             Path p = image("foreign.img");
             try (FileChannel ch = FileChannel.open(JournaledFlashImage.journalOf(p), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                FlashJournal.start(ch, BANK / 2, 1).appendData(0, MemorySegment.ofArray(filled(4, 1)));
+                FlashJournal.start(ch, BANK / 2, 1).appendData(0, MemorySegment.ofArray(filled(4, 1)), true);
             }
             assertThatThrownBy(() -> JournaledFlashImage.open(p, BANK, false))
                     .isInstanceOfSatisfying(FlashImageException.class,
@@ -270,7 +274,7 @@ class JournaledFlashImageTest {
         @Test
         void aReadOnlyOpenWithPendingChangesIsRefused() throws Exception {
             Path p = image("pending.img");
-            crashAfterJournal(p, 1, j -> j.appendData(0, MemorySegment.ofArray(filled(4, 1))));
+            crashAfterJournal(p, 1, j -> j.appendData(0, MemorySegment.ofArray(filled(4, 1)), true));
             assertThatThrownBy(() -> JournaledFlashImage.open(p, BANK, true))
                     .isInstanceOf(FlashImageException.class).hasMessageContaining("unfinished writes");
         }
