@@ -112,7 +112,7 @@ public final class Validator {
             new Check("avoid_default_addr_size", Severity.WARNING, Validator::defaultAddrSize),
             new Check("unit_address_vs_reg", Severity.WARNING, Validator::unitAddressVsReg),
             new Check("unit_address_format", Severity.WARNING, Validator::unitAddressFormat),
-            new Check("unit_address_matches_reg", Severity.ERROR, Validator::unitAddressMatchesReg),
+            new Check("unit_address_matches_reg", Severity.WARNING, Validator::unitAddressMatchesReg),
             new Check("explicit_phandles", Severity.ERROR, Validator::explicitPhandles),
             new Check("phandle_references", Severity.ERROR, Validator::phandleReferences),
             new Check("machine_nodes", Severity.ERROR, Validator::machineNodes),
