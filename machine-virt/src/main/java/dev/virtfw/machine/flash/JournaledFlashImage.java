@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -325,13 +326,21 @@ public final class JournaledFlashImage implements FlashStore {
         }
     }
 
+    /** One line for the user: what failed, naming the file when it is not the image (the journal). */
     private static String describe(IOException e) {
+        String what;
         if (e instanceof NoSuchFileException) {
-            return "no such file";
+            what = "no such file";
+        } else if (e instanceof AccessDeniedException) {
+            what = "permission denied";
+        } else if (e instanceof FileSystemException f && f.getReason() != null) {
+            what = f.getReason();
+        } else {
+            what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
+        if (e instanceof FileSystemException f && f.getFile() != null && f.getFile().endsWith(JOURNAL_SUFFIX)) {
+            return what + " (" + f.getFile() + ")";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return what;
     }
 }

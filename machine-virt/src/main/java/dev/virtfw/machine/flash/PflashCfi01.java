@@ -54,6 +54,8 @@ import java.util.Optional;
  * <li>Block Erase happens on the 0xD0 confirm; QEMU erases when 0x20 arrives. A second cycle that is
  *     neither 0xD0 nor 0xFF is an improper command sequence (SR.5 and SR.4).
  * <li>Clear Status clears the error bits only; QEMU also clears SR.7 (ready).
+ * <li>A word count beyond the buffer ({@link FlashGeometry#writeBufferWords()}) is an improper
+ *     command sequence; QEMU 7.2 accepts any 16-bit count.
  * <li>Lock bits exist (all clear at power-on, as QEMU reports them): program or erase of a locked
  *     block fails with SR.1; QEMU accepts and ignores lock commands.
  * <li>Any command may follow CFI Query; QEMU ignores every write but 0xFF while in query mode.

@@ -59,6 +59,8 @@ public final class VolatileFlashStore implements FlashStore {
 
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }

@@ -268,6 +268,27 @@ class QemuConformanceTest {
                 .containsExactlyElementsOf(KNOWN_IMAGE_DIFFERENCES.keySet());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1L << 20, (64L << 20) - 512, (64L << 20) + 4096})
+    void imagesOfAnotherSizeAreRefusedLikeQemuRefusesThem(long size) throws Exception {
+        Path image = dir.resolve("size-" + size + ".img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        Path qemu = HostTools.require("qemu-system-aarch64", "qemu-system-arm");
+        HostTools.Result result = HostTools.run(dir, List.of(qemu.toString(), "-M", "virt", "-cpu", "cortex-a57",
+                "-nographic", "-nic", "none", "-monitor", "none",
+                "-drive", "if=pflash,format=raw,index=1,file=" + image), null, 30);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stdout()).contains("device requires 67108864 bytes, block backend provides " + size
+                + " bytes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PflashCfi01.virtBank(image, false))
+                .isInstanceOfSatisfying(FlashImageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FlashImageException.Reason.WRONG_SIZE))
+                .hasMessageContaining(size + " bytes").hasMessageContaining("67108864 bytes");
+        assertThat(Files.size(image)).as("left as it was").isEqualTo(size);
+    }
+
     static TreeSet<Long> differingWindows(Path a, Path b) throws IOException {
         TreeSet<Long> windows = new TreeSet<>();
         try (RandomAccessFile fa = new RandomAccessFile(a.toFile(), "r");
