@@ -158,18 +158,17 @@ public final class VirtMachine implements AutoCloseable {
             items.addQemuDefaults(new UUID(0, 0), config.nographic(), false, 1);
             items.addQemuDefaultFiles();
             for (FwCfgEntry e : config.fwCfg()) {
-                String option = "-fw_cfg name=" + e.name() + (e.file() != null ? ",file=" + e.file() : ",string=...");
                 try {
                     if (e.file() != null) {
                         if (!Files.isRegularFile(e.file())) {
-                            throw new ConfigException(option + ": " + e.file() + ": no such file");
+                            throw new ConfigException("-fw_cfg " + e.name() + ": " + e.file() + ": no such file");
                         }
                         items.addFile(e.name(), e.file());
                     } else {
                         items.addFileString(e.name(), e.string());
                     }
                 } catch (FwCfgConfigException ex) {
-                    throw new ConfigException(option + ": " + ex.getMessage(), ex);
+                    throw new ConfigException("-fw_cfg: " + ex.getMessage(), ex);
                 }
             }
             if (bios != null && kernel != null) {

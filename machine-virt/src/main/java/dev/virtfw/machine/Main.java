@@ -1,0 +1,17 @@
+package dev.virtfw.machine;
+
+import dev.virtfw.machine.cli.VirtCommand;
+import dev.virtfw.machine.console.Console;
+import java.io.PrintWriter;
+
+/** {@code ./virt}: see {@link VirtCommand} for the options. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Console console = Console.stdio();
+        int status = VirtCommand.run(args, console, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        console.output().flush();
+        System.exit(status);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.virtfw.machine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtfw.devicetree.Dtb;
+import dev.virtfw.machine.Assembler;
+import dev.virtfw.machine.console.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** ./virt's command line: QEMU's spellings, one error line and a non-zero status for bad input. */
+class VirtCommandTest {
+    record Outcome(int status, String stdout, String stderr, String console) {}
+
+    static Path hello;
+
+    @BeforeAll
+    static void firmware() {
+        hello = Assembler.toFile(Assembler.assemble("""
+                    adr x0, msg
+                    bl puts
+                    b power_off
+                msg: .asciz "hi\\n"
+                    .balign 4
+                #include "lib.S"
+                """, 0), ".bin");
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        int status = VirtCommand.run(args, Console.scripted("", console), new PrintWriter(out), new PrintWriter(err));
+        return new Outcome(status, out.toString(), err.toString(), console.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    static void assertOneErrorLine(Outcome o, int status, String line) {
+        assertThat(o.status()).isEqualTo(status);
+        assertThat(o.stderr()).isEqualTo(line + System.lineSeparator());
+        assertThat(o.stderr()).doesNotContain("\tat ", "Exception");
+    }
+
+    @Test
+    void theSameCommandLineAsQemuRunsFirmware() {
+        Outcome o = run("-M", "virt", "-cpu", "cortex-a57", "-m", "512", "-nographic", "-serial", "stdio",
+                "-nic", "none", "-display", "none", "-no-reboot", "-bios", hello.toString());
+        assertThat(o.status()).isZero();
+        assertThat(o.console()).isEqualTo("hi\n");
+        assertThat(o.stderr()).isEmpty();
+    }
+
+    @Test
+    void dumpdtbWritesTheTreeAndRunsNothing(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("virt.dtb");
+        Outcome o = run("-M", "virt,dumpdtb=" + f, "-m", "1G");
+        assertThat(o.status()).isZero();
+        assertThat(o.stderr()).isEqualTo("virt: device tree written to " + f + System.lineSeparator());
+        var memory = Dtb.parse(Files.readAllBytes(f)).find("/memory@40000000").orElseThrow();
+        assertThat(memory.property("reg").orElseThrow().asU64Array()).containsExactly(0x4000_0000L, 1L << 30);
+    }
+
+    @Test
+    void aGuestFaultIsOneLineAndStatus3() {
+        Path fw = Assembler.toFile(Assembler.assemble("udf #1\n", 0), ".bin");
+        assertOneErrorLine(run("-bios", fw.toString()), 3, "virt: guest fault: undefined instruction, pc 0x0");
+    }
+
+    @Test
+    void theInstructionLimitEndsARunawayGuest() {
+        Path fw = Assembler.toFile(Assembler.assemble("b .\n", 0), ".bin");
+        assertOneErrorLine(run("-bios", fw.toString(), "--max-instructions", "5000"), 3,
+                "virt: guest stopped: instruction limit of 5000 reached, pc 0x0");
+    }
+
+    @Test
+    void traceFwCfgPrintsEachRegisterAccess() {
+        Path fw = Assembler.toFile(Assembler.assemble("""
+                    ldr x1, =0x09020000
+                    mov w0, #0x0100
+                    strh w0, [x1, #8]
+                    ldr w0, [x1]
+                    b power_off
+                #include "lib.S"
+                """, 0), ".bin");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream traced = new ByteArrayOutputStream();
+        var previous = System.err;
+        // the trace goes to the process's standard error, as QEMU's does
+        System.setErr(new java.io.PrintStream(traced, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = VirtCommand.run(new String[] {"-bios", fw.toString(), "--trace", "fw_cfg*"},
+                    Console.none(), new PrintWriter(out), new PrintWriter(err));
+        } finally {
+            System.setErr(previous);
+        }
+        assertThat(status).isZero();
+        assertThat(traced.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "fw_cfg: write offset 0x8 size 2 <- 0x100",
+                "fw_cfg: read offset 0x0 size 4 -> 0x3");
+    }
+
+    @Nested
+    class Sizes {
+        @ParameterizedTest(name = "-m {0}")
+        @CsvSource({"512, 536870912", "512M, 536870912", "512m, 536870912", "1G, 1073741824", "1.5G, 1610612736",
+                "size=256M, 268435456", "65536K, 67108864", "2147483648B, 2147483648"})
+        void qemuSizeSyntax(String text, long bytes) {
+            assertThat(dev.virtfw.machine.cli.Sizes.parseMegabytesDefault("-m", text)).isEqualTo(bytes);
+        }
+    }
+
+    @Nested
+    class BadInput {
+        @Test
+        void unknownOption() {
+            assertOneErrorLine(run("-bios", hello.toString(), "-frobnicate"), 2,
+                    "virt: error: Unknown option: '-frobnicate' (see --help)");
+        }
+
+        @Test
+        void missingFirmwareFile() {
+            assertOneErrorLine(run("-bios", "/nonexistent/fw.bin"), 2, "virt: error: -bios: /nonexistent/fw.bin: no such file");
+        }
+
+        @Test
+        void missingKernelFile() {
+            assertOneErrorLine(run("-kernel", "/nonexistent/Image"), 2, "virt: error: -kernel: /nonexistent/Image: no such file");
+        }
+
+        @Test
+        void firmwareLargerThanTheFlashBank(@TempDir Path dir) throws IOException {
+            Path big = dir.resolve("big.bin");
+            try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                f.setLength((64L << 20) + 4096);
+            }
+            assertOneErrorLine(run("-bios", big.toString()), 2,
+                    "virt: error: -bios: " + big + " is 67112960 bytes, larger than the 64 MiB flash bank");
+        }
+
+        @ParameterizedTest(name = "-m {0}")
+        @CsvSource(delimiter = '|', value = {
+            "8|virt: error: -m: RAM size 8388608 bytes is out of range (16 MiB to 255 GiB)",
+            "256G|virt: error: -m: RAM size 274877906944 bytes is out of range (16 MiB to 255 GiB)",
+            "100.5|virt: error: -m: RAM size 105381888 bytes is not a whole number of MiB",
+            "lots|virt: error: -m lots: not a size (a number of mib, or with a k/m/g/t suffix)",
+            "-5|virt: error: -m -5: a size cannot be negative",
+        })
+        void ramSizeOutOfRange(String size, String line) {
+            assertOneErrorLine(run("-m", size, "-bios", hello.toString()), 2, line);
+        }
+
+        @ParameterizedTest(name = "-fw_cfg {0}")
+        @CsvSource(delimiter = '|', value = {
+            "opt/x|virt: error: -fw_cfg opt/x: file=PATH or string=STR is missing",
+            "opt/x,data=1|virt: error: -fw_cfg opt/x,data=1: expected file=PATH or string=STR after the name",
+            "name=,string=a|virt: error: -fw_cfg name=,string=a: the name is empty",
+            "opt/x,file=|virt: error: -fw_cfg opt/x,file=: file= is empty",
+        })
+        void malformedFwCfg(String spec, String line) {
+            assertOneErrorLine(run("-bios", hello.toString(), "-fw_cfg", spec), 2, line);
+        }
+
+        @Test
+        void duplicateFwCfgName() {
+            assertOneErrorLine(run("-bios", hello.toString(), "-fw_cfg", "opt/x,string=1", "-fw_cfg", "name=opt/x,string=2"),
+                    2, "virt: error: -fw_cfg: fw_cfg file \"opt/x\": a file of this name is already there");
+        }
+
+        @Test
+        void tooLongFwCfgName() {
+            String name = "opt/" + "n".repeat(60);
+            assertOneErrorLine(run("-bios", hello.toString(), "-fw_cfg", name + ",string=1"), 2,
+                    "virt: error: -fw_cfg: fw_cfg file \"" + name + "\": name is 64 bytes; the directory holds at most 55 plus the NUL");
+        }
+
+        @Test
+        void missingFwCfgFile() {
+            assertOneErrorLine(run("-bios", hello.toString(), "-fw_cfg", "opt/x,file=/nonexistent/blob"), 2,
+                    "virt: error: -fw_cfg opt/x: /nonexistent/blob: no such file");
+        }
+
+        @Test
+        void otherMachinesAndOptions() {
+            assertOneErrorLine(run("-M", "sbsa-ref"), 2, "virt: error: -M sbsa-ref: only the virt machine is supported");
+            assertOneErrorLine(run("-M", "virt,gic-version=3"), 2,
+                    "virt: error: -M virt,gic-version=3: unsupported machine option 'gic-version=3' (only dumpdtb=FILE)");
+            assertOneErrorLine(run("-cpu", "cortex-a15"), 2,
+                    "virt: error: -cpu cortex-a15: unknown CPU (known: cortex-a57, cortex-a53, cortex-a72, max)");
+            assertOneErrorLine(run("-serial", "pty"), 2, "virt: error: -serial pty: only stdio or mon:stdio is supported");
+            assertOneErrorLine(run("-nic", "user"), 2, "virt: error: -nic user: only none is supported");
+        }
+
+        @Test
+        void initrdOrAppendWithoutKernel() {
+            assertOneErrorLine(run("-bios", hello.toString(), "-append", "quiet"), 2,
+                    "virt: error: -append only allowed with -kernel option");
+        }
+
+        @Test
+        void badDeviceOption() {
+            assertOneErrorLine(run("--device", "pl011"), 2, "virt: error: --device pl011: base=ADDRESS is missing");
+            assertOneErrorLine(run("--device", "pl011,base=zz"), 2,
+                    "virt: error: --device pl011,base=zz: base: 'zz' is not a number (decimal or 0x hexadecimal)");
+        }
+
+        @Test
+        void noArgumentsAndNoDemoAsksForSome() {
+            assertOneErrorLine(run(), 2, "virt: error: no arguments: give -bios FILE or -kernel FILE (see --help)");
+        }
+    }
+
+    @Nested
+    class ConfigFileOption {
+        @Test
+        void jsonConfigurationRunsTheMachine(@TempDir Path dir) throws IOException {
+            Files.copy(hello, dir.resolve("fw.bin"));
+            Path json = dir.resolve("machine.json");
+            Files.writeString(json, """
+                    { "cpu": "cortex-a53", "memory": "256M", "bios": "fw.bin",
+                      "fwCfg": [ {"name": "opt/greeting", "string": "hi"} ],
+                      "devices": [ "pl011,base=0x9040000" ], "noReboot": true,
+                      "limits": { "seconds": 30 } }
+                    """);
+            Outcome o = run("--config", json.toString());
+            assertThat(o.stderr()).isEmpty();
+            assertThat(o.status()).isZero();
+            assertThat(o.console()).isEqualTo("hi\n");
+        }
+
+        @Test
+        void unknownSettingIsOneLine(@TempDir Path dir) throws IOException {
+            Path json = dir.resolve("machine.json");
+            Files.writeString(json, "{ \"ram\": 512 }");
+            Outcome o = run("--config", json.toString());
+            assertThat(o.status()).isEqualTo(2);
+            assertThat(o.stderr()).startsWith("virt: error: --config " + json + ": unknown setting \"ram\" (known: ")
+                    .endsWith(System.lineSeparator()).hasLineCount(1);
+        }
+
+        @Test
+        void malformedJsonIsOneLine(@TempDir Path dir) throws IOException {
+            Path json = dir.resolve("machine.json");
+            Files.writeString(json, "{ \"cpu\": ");
+            Outcome o = run("--config", json.toString());
+            assertThat(o.status()).isEqualTo(2);
+            assertThat(o.stderr()).startsWith("virt: error: --config " + json + ": line ").hasLineCount(1);
+        }
+
+        @Test
+        void missingConfigFile() {
+            assertOneErrorLine(run("--config", "/nonexistent/machine.json"), 2,
+                    "virt: error: --config /nonexistent/machine.json: no such file");
+        }
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        Outcome o = run("--help");
+        assertThat(o.status()).isZero();
+        List<String> expected = new ArrayList<>(List.of("-M", "-cpu", "-m", "-bios", "-kernel", "-initrd", "-append", "-dtb",
+                "-fw_cfg", "-nographic", "-serial", "-no-reboot", "-nic", "-display", "--trace", "--config", "--device",
+                "--max-instructions", "--time-limit"));
+        for (String option : expected) {
+            assertThat(o.stdout()).contains(option);
+        }
+    }
+}
