@@ -234,6 +234,9 @@ public final class JournaledFlashImage implements FlashStore {
     @Override
     public void write(long offset, MemorySegment data) throws IOException {
         checkWritable(offset, data.byteSize());
+        if (data.byteSize() == 0) {
+            return;
+        }
         journal.appendData(offset, data, durability == Durability.SYNC_EACH_CHANGE);
         MemorySegment.copy(data, 0, array, offset, data.byteSize());
         FlashJournal.writeFully(imageChannel, data.asByteBuffer(), offset);
@@ -243,6 +246,9 @@ public final class JournaledFlashImage implements FlashStore {
     @Override
     public void fill(long offset, long length, byte value) throws IOException {
         checkWritable(offset, length);
+        if (length == 0) {
+            return;
+        }
         journal.appendFill(offset, length, value, durability == Durability.SYNC_EACH_CHANGE);
         array.asSlice(offset, length).fill(value);
         fillBuffer = writeFill(imageChannel, offset, length, value, fillBuffer);
