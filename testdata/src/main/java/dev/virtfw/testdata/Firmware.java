@@ -24,7 +24,13 @@ public enum Firmware {
      * device tree's bootargs and initrd (with a CRC-32) and powers off; pad it
      * with {@link TestKernel#write}.
      */
-    TEST_KERNEL("test-kernel.bin");
+    TEST_KERNEL("test-kernel.bin"),
+    /**
+     * fw_cfg benchmark firmware for {@code -bios}: follows the plan in the fw_cfg file
+     * {@code opt/virtfw/bench-plan} (DMA, legacy 1- and 8-byte loads, single MMIO accesses),
+     * timing each step with the generic timer, and prints {@code TIME bench-...} lines.
+     */
+    BENCH("bench.bin");
 
     private final String fileName;
 

@@ -79,6 +79,6 @@ class FirmwareReproducibilityTest {
             assertThat(TestData.bytes(f)).as(f.fileName()).hasSizeGreaterThan(1024);
         }
         assertThat(List.of(Firmware.values())).extracting(Firmware::fileName)
-                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin");
+                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin");
     }
 }
