@@ -6,8 +6,6 @@ import dev.virtfw.fwcfg.FwCfgConfigException.Reason;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -103,19 +101,31 @@ public final class FwCfgItems implements AutoCloseable {
         return addBytes(key, withNul(value));
     }
 
-    /** Adds a 16-bit little-endian integer. */
+    /** Adds a 16-bit little-endian integer (the low 16 bits of {@code value}). */
     public FwCfgItems addU16(int key, int value) {
-        return addLittleEndian(key, Short.BYTES, value);
+        checkOpen(key, null);
+        MemorySegment bytes = allocate(Short.BYTES);
+        bytes.set(Layouts.LE_U16, 0, (short) value);
+        putNumbered(key, new FwCfgItem(null, bytes, false, null));
+        return this;
     }
 
     /** Adds a 32-bit little-endian integer. */
     public FwCfgItems addU32(int key, int value) {
-        return addLittleEndian(key, Integer.BYTES, value);
+        checkOpen(key, null);
+        MemorySegment bytes = allocate(Integer.BYTES);
+        bytes.set(Layouts.LE_U32, 0, value);
+        putNumbered(key, new FwCfgItem(null, bytes, false, null));
+        return this;
     }
 
     /** Adds a 64-bit little-endian integer. */
     public FwCfgItems addU64(int key, long value) {
-        return addLittleEndian(key, Long.BYTES, value);
+        checkOpen(key, null);
+        MemorySegment bytes = allocate(Long.BYTES);
+        bytes.set(Layouts.LE_U64, 0, value);
+        putNumbered(key, new FwCfgItem(null, bytes, false, null));
+        return this;
     }
 
     /**
@@ -218,8 +228,9 @@ public final class FwCfgItems implements AutoCloseable {
      */
     public FwCfgItems addQemuDefaults(UUID uuid, boolean nographic, boolean bootMenu, int nbCpus) {
         Objects.requireNonNull(uuid, "uuid");
-        byte[] raw = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN)
-                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        byte[] raw = new byte[16];
+        MemorySegment.ofArray(raw).set(Layouts.BE_U64, 0, uuid.getMostSignificantBits());
+        MemorySegment.ofArray(raw).set(Layouts.BE_U64, 8, uuid.getLeastSignificantBits());
         addBytes(FW_CFG_UUID, raw);
         addU16(FW_CFG_NOGRAPHIC, nographic ? 1 : 0);
         addU16(FW_CFG_BOOT_MENU, bootMenu ? 1 : 0);
@@ -234,7 +245,9 @@ public final class FwCfgItems implements AutoCloseable {
     public FwCfgItems addQemuDefaultFiles() {
         addFile("bootorder", new byte[0]);
         addFile("bios-geometry", new byte[0]);
-        addFile("etc/boot-fail-wait", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).array());
+        byte[] noTimeout = new byte[Integer.BYTES];
+        MemorySegment.ofArray(noTimeout).set(Layouts.LE_U32, 0, -1); // QEMU's reboot timeout default
+        addFile("etc/boot-fail-wait", noTimeout);
         return this;
     }
 
@@ -331,14 +344,6 @@ public final class FwCfgItems implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private FwCfgItems addLittleEndian(int key, int width, long value) {
-        byte[] bytes = new byte[width];
-        for (int i = 0; i < width; i++) {
-            bytes[i] = (byte) (value >>> (8 * i));
-        }
-        return addBytes(key, bytes);
-    }
 
     private static byte[] withNul(String value) {
         Objects.requireNonNull(value, "value");
