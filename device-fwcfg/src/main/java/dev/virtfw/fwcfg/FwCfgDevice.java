@@ -3,6 +3,7 @@ package dev.virtfw.fwcfg;
 import static dev.virtfw.fwcfg.FwCfgSpec.*;
 
 import dev.virtfw.devicetree.Node;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -196,16 +197,25 @@ public final class FwCfgDevice implements AutoCloseable {
             return 0;
         }
         int n = (int) Math.min(size, available);
-        long value;
-        if (n == Long.BYTES) {
-            value = item.content().get(Layouts.LE_U64, offset);
-        } else {
-            value = 0;
-            for (int i = 0; i < n; i++) {
-                value |= (item.content().get(Layouts.U8, offset + i) & 0xFFL) << (8 * i);
-            }
-        }
+        MemorySegment content = item.content();
+        // Little-endian loads put the byte at the lowest address in the register's low byte: string order.
+        long value = switch (n) {
+            case 8 -> content.get(Layouts.LE_U64, offset);
+            case 4 -> Integer.toUnsignedLong(content.get(Layouts.LE_U32, offset));
+            case 2 -> Short.toUnsignedLong(content.get(Layouts.LE_U16, offset));
+            case 1 -> Byte.toUnsignedLong(content.get(Layouts.U8, offset));
+            default -> tail(content, offset, n);
+        };
         selection.offset = offset + n;
+        return value;
+    }
+
+    /** The last 3, 5, 6 or 7 bytes of an item, in string order, the missing high bytes zero. */
+    private static long tail(MemorySegment content, long offset, int n) {
+        long value = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            value = value << 8 | Byte.toUnsignedLong(content.get(Layouts.U8, offset + i));
+        }
         return value;
     }
 
