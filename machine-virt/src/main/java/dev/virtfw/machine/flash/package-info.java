@@ -11,7 +11,10 @@
  * <li>While {@code inReadArrayMode()}: map {@code array()} (page aligned, fixed address for the
  *     bank's life) into the guest read+execute, and send only guest writes to {@code write()}.
  *     Otherwise send reads and writes to {@code read()}/{@code write()}.
- *     {@code onModeChange} says when to switch; it runs inside {@code write()}.
+ *     {@code onModeChange} says when to switch; it runs inside {@code write()}. The guest's store
+ *     must not reach the mapped array: a write-protection hook that reports the write "handled"
+ *     lets the store land in host memory afterwards (Unicorn), so forward it to {@code write()},
+ *     report it unhandled, and resume after the store instruction with the new mapping.
  * <li>The array never changes in read-array mode; {@code onContentChange} reports each range a
  *     program or erase changed, so translated code from that range can be dropped.
  * <li>{@code close()} at power-off makes the image durable and deletes its journal.
