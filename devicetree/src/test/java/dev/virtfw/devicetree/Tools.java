@@ -66,8 +66,11 @@ final class Tools {
     }
 
     /** {@code dtc -I dts -O dtb} of a source file; dtc must succeed. */
-    static byte[] dtcCompile(Path dts) {
-        Result r = run(List.of("dtc", "-q", "-I", "dts", "-O", "dtb", dts.toString()), null);
+    static byte[] dtcCompile(Path dts, String... flags) {
+        List<String> cmd = new ArrayList<>(List.of("dtc", "-q", "-I", "dts", "-O", "dtb"));
+        cmd.addAll(List.of(flags));
+        cmd.add(dts.toString());
+        Result r = run(cmd, null);
         assertThat(r.exitCode()).as("dtc -I dts -O dtb %s: %s", dts, r.stderr()).isZero();
         return r.stdout();
     }
