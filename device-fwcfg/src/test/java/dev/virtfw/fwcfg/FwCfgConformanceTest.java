@@ -233,6 +233,27 @@ class FwCfgConformanceTest {
             assertThat(guest.data(size)).isZero();
         }
 
+        static Stream<Arguments> tails() {
+            List<Arguments> list = new ArrayList<>();
+            for (int remaining = 1; remaining <= 8; remaining++) {
+                for (int size : new int[] {1, 2, 4, 8}) {
+                    list.add(Arguments.of(remaining, size));
+                }
+            }
+            return list.stream();
+        }
+
+        @ParameterizedTest(name = "{0} bytes left, {1}-byte read")
+        @MethodSource("tails")
+        @DisplayName("fw_cfg.rst: with fewer bytes left than the read is wide, the read gives them in string order, zeros after")
+        void tailReads(int remaining, int size) {
+            guest.select(FW_CFG_KERNEL_DATA);
+            guest.dataBytes(PATTERN.length - remaining);
+            assertThat(guest.data(size)).isEqualTo(le(PATTERN, PATTERN.length - remaining, Math.min(size, remaining)));
+            int left = Math.max(0, remaining - size);
+            assertThat(guest.data(1)).isEqualTo(left > 0 ? PATTERN[PATTERN.length - left] & 0xFFL : 0);
+        }
+
         @Test
         @DisplayName("fw_cfg.rst: mixed widths read the item as one stream")
         void mixedWidthsOneStream() {
