@@ -45,7 +45,7 @@ class FdtScriptTest {
     /**
      * Runs ./fdt. When any source in the work tree is newer than its last build the launcher
      * rebuilds first and says so on standard error ("building devicetree ...", then whatever
-     * Maven's quiet mode leaves: lines of bare terminal escapes); those lines are the launcher's,
+     * Maven's quiet mode leaves: terminal escapes with no line break); those are the launcher's,
      * not fdt's, and are dropped here. Everything else on either stream is kept.
      */
     static ExternalTools.Outcome fdt(String... args) {
@@ -53,8 +53,8 @@ class FdtScriptTest {
         command.addAll(List.of(args));
         ExternalTools.Outcome run = ExternalTools.run(command);
         String stderr = run.stderr().lines()
-                .filter(l -> !l.equals("building devicetree ..."))
-                .filter(l -> !l.replaceAll("\u001b\\[[0-9;]*m", "").isEmpty())
+                .map(l -> l.replaceAll("\u001b\\[[0-9;]*m", ""))
+                .filter(l -> !l.isEmpty() && !l.equals("building devicetree ..."))
                 .map(l -> l + "\n")
                 .collect(java.util.stream.Collectors.joining());
         return new ExternalTools.Outcome(run.status(), run.stdout(), stderr);
