@@ -2,6 +2,7 @@ package dev.virtfw.devicetree.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,14 +31,7 @@ final class ExternalTools {
     }
 
     static Outcome run(List<String> command) {
-        return run(command, null);
-    }
-
-    static Outcome run(List<String> command, Path workingDirectory) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        if (workingDirectory != null) {
-            builder.directory(workingDirectory.toFile());
-        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(NULL_DEVICE));
         Process process;
         try {
             process = builder.start();
@@ -69,12 +63,10 @@ final class ExternalTools {
 
     /** Whether dtc prints the blob as DTS (exit status 0). */
     static boolean dtcAccepts(Path blob) {
-        return run(List.of("dtc", "-I", "dtb", "-O", "dts", "-o", nullDevice().toString(), blob.toString())).status() == 0;
+        return run(List.of("dtc", "-I", "dtb", "-O", "dts", "-o", NULL_DEVICE.getPath(), blob.toString())).status() == 0;
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
-    }
+    private static final File NULL_DEVICE = new File("/dev/null");
 
     private static byte[] drain(InputStream in) {
         try (in) {

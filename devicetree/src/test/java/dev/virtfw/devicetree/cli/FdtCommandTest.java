@@ -207,6 +207,17 @@ class FdtCommandTest {
         }
 
         @Test
+        void nopTokensInsideTheTreeAreSkippedAsDtcSkipsThem() throws IOException {
+            Path in = blob("nops.dtb", new BlobBuilder().beginNode("").token(FDT_NOP)
+                    .propString("model", "nop").token(FDT_NOP).beginNode("child").token(FDT_NOP).endNode()
+                    .token(FDT_NOP).endNode().token(FDT_NOP).end().build());
+            FdtRun run = FdtRun.of("dts", in.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(run.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(ExternalTools.dtcDts(in));
+            assertThat(run.out()).contains("model = \"nop\";").contains("child {");
+        }
+
+        @Test
         void outputOptionWritesTheSameBytesAsDtc() throws IOException {
             // A string with a byte above 0x7f: dtc prints the value as bytes.
             Path in = blob("latin.dtb", new BlobBuilder().beginNode("")
