@@ -210,7 +210,7 @@ class FdtCommandTest {
         void nopTokensInsideTheTreeAreSkippedAsDtcSkipsThem() throws IOException {
             Path in = blob("nops.dtb", new BlobBuilder().beginNode("").token(FDT_NOP)
                     .propString("model", "nop").token(FDT_NOP).beginNode("child").token(FDT_NOP).endNode()
-                    .token(FDT_NOP).endNode().token(FDT_NOP).end().build());
+                    .token(FDT_NOP).endNode().end().build());
             FdtRun run = FdtRun.of("dts", in.toString());
             assertThat(run.status()).as(run.err()).isZero();
             assertThat(run.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(ExternalTools.dtcDts(in));
