@@ -24,6 +24,12 @@ public enum DtbError {
     UNTERMINATED_STRING("string without terminator"),
     /** A property's name offset lies outside the strings block. */
     BAD_STRING_OFFSET("name offset outside strings block"),
+    /**
+     * Property names whose offsets overlap so much that decoding them would take more than twice
+     * the strings block (each name is a suffix of a long unterminated run): refused so a small
+     * blob cannot make the reader allocate without bound.
+     */
+    NAME_OVERLAP("property names overlap excessively"),
     /** Nodes nested deeper than the reader accepts. */
     TOO_DEEP("tree nested too deep"),
     /** A name that cannot stand in a tree: empty node name, '/' inside, or a non-empty root name. */

@@ -19,6 +19,9 @@ import java.util.Map;
  * {@link FdtSpec#MAX_DEPTH}.
  */
 final class DtbReader {
+    /** Name bytes allowed beyond twice the strings block (see NAME_OVERLAP). */
+    private static final long NAME_BUDGET_SLACK = 4096;
+
     private final MemorySegment seg;
     private final long available;
 
@@ -175,6 +178,9 @@ final class DtbReader {
 
     private Node readStructure() {
         Map<Long, String> names = new HashMap<>();
+        // Decoding names costs their length; distinct offsets into one long run could cost
+        // quadratically. Valid blobs need at most the strings block once.
+        long nameBudget = 2 * sizeStrings + NAME_BUDGET_SLACK;
         ArrayDeque<Node> open = new ArrayDeque<>();
         Node root = null;
         long pos = offStruct;
@@ -262,6 +268,12 @@ final class DtbReader {
                         if (nul < 0) {
                             throw new DtbFormatException(DtbError.UNTERMINATED_STRING, start,
                                     "property name runs past the end of the strings block");
+                        }
+                        nameBudget -= nul - start + 1;
+                        if (nameBudget < 0) {
+                            throw new DtbFormatException(DtbError.NAME_OVERLAP, pos + 8, "name offset 0x"
+                                    + Long.toHexString(nameoff) + " brings the property names past twice the"
+                                    + " strings block of 0x" + Long.toHexString(sizeStrings) + " bytes");
                         }
                         name = latin1(start, nul);
                         names.put(nameoff, name);

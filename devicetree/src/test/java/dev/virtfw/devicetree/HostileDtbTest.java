@@ -297,6 +297,30 @@ class HostileDtbTest {
         }
 
         @Test
+        void overlappingPropertyNamesCannotMultiplyMemory() {
+            // strings block: 8000 'a' and one NUL; 3000 properties each naming a different suffix
+            byte[] run = new byte[8001];
+            Arrays.fill(run, 0, 8000, (byte) 'a');
+            RawBlob r = new RawBlob().begin("");
+            for (int i = 0; i < 3000; i++) {
+                r.prop(0, i, new byte[0]);
+            }
+            byte[] b = r.end().finish().rawString(run).bytes();
+            // names cost 8001 + 8000 + ... bytes; the budget 2 * 8001 + 4096 runs out at the third
+            assertFault(b, DtbError.NAME_OVERLAP, STRUCT + 8 + 2 * 12 + 8); // the third name offset
+        }
+
+        @Test
+        void sharedSuffixNamesAsLinkersWriteThemAreRead() {
+            // "linux,phandle" and "phandle" sharing one string, as string-table tools may do
+            byte[] strings = "linux,phandle\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] b = new RawBlob().begin("").prop(4, 0, new byte[] {0, 0, 0, 1}).prop(4, 6, new byte[] {0, 0, 0, 1})
+                    .end().finish().rawString(strings).bytes();
+            assertThat(Dtb.parse(b).root().properties()).extracting(Property::name)
+                    .containsExactly("linux,phandle", "phandle");
+        }
+
+        @Test
         void nopTokensAreSkipped() {
             byte[] b = new RawBlob().word(FdtSpec.FDT_NOP).begin("").word(FdtSpec.FDT_NOP).end().word(FdtSpec.FDT_NOP)
                     .finish().bytes();
