@@ -83,6 +83,40 @@ class BootAndConsoleTest {
         }
 
         @Test
+        void aDtbGivenWithDtbReplacesTheGeneratedOne(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+            Path qemuDtb = dir.resolve("qemu.dtb");
+            Qemu.run(java.util.List.of(Qemu.BINARY, "-M", "virt,dumpdtb=" + qemuDtb, "-m", "512", "-nic", "none", "-nographic"));
+            DeviceTree tree = Dtb.parse(Files.readAllBytes(qemuDtb));
+            tree.root().putString("model", "from -dtb");
+            Path mine = dir.resolve("mine.dtb");
+            Files.write(mine, Dtb.write(tree));
+            var run = Guest.run(bios("dtb-model.S"), "", b -> b.dtb(mine));
+            assertThat(run.console()).isEqualTo("00000000d00dfeed\nfrom -dtb\n");
+        }
+
+        @Test
+        void aDtbThatIsNotADeviceTreeIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+            Path junk = dir.resolve("junk.dtb");
+            Files.writeString(junk, "not a device tree");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Guest.run(bios("dtb-model.S"), "", b -> b.dtb(junk)))
+                    .isInstanceOf(ConfigException.class).hasMessageStartingWith("-dtb: " + junk + " is not a device tree blob: ");
+        }
+
+        @Test
+        void waitForInterruptWithNothingToWaitForContinues() {
+            // QEMU would sleep forever (no timer or interrupt is armed); this board has no interrupt
+            // source yet, so WFI returns to the run loop and the guest goes on.
+            var run = Guest.run(Guest.firmware("""
+                        wfi
+                        adr x2, msg
+                        bl puts
+                    """ + Guest.POWER_OFF + Guest.PUTS + """
+                    msg: .asciz "after wfi\\n"
+                    """));
+            assertThat(run.console()).isEqualTo("after wfi\n");
+        }
+
+        @Test
         void firmwareLargerThanTheFlashBankIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
             Path big = dir.resolve("big.bin");
             try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
