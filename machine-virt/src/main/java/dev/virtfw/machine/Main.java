@@ -2,6 +2,7 @@ package dev.virtfw.machine;
 
 import dev.virtfw.machine.cli.VirtCommand;
 import dev.virtfw.machine.console.Console;
+import dev.virtfw.machine.demo.DemoCommand;
 import java.io.PrintWriter;
 
 /** {@code ./virt}: see {@link VirtCommand} for the options. */
@@ -9,6 +10,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (DemoCommand.selects(args)) {
+            // No arguments, or --demo...: the built-in fw_cfg demo (issue 5).
+            System.exit(DemoCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        }
         Console console = Console.stdio();
         int status = VirtCommand.run(args, console, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         console.output().flush();
