@@ -194,6 +194,15 @@ class HostileBlobTest {
     }
 
     @Test
+    void versionAboveTheRangeIsNotCalledBelowIt() throws IOException {
+        Path bad = dir.resolve("version.dtb");
+        Files.write(bad, BlobBuilder.emptyRoot().header(HDR_VERSION, 0xffffffff).build());
+        FdtRun run = FdtRun.of("dts", bad.toString());
+        assertThat(run.status()).isEqualTo(ExitCode.INVALID_INPUT.status());
+        assertThat(run.errLines()).singleElement().asString().contains("4294967295").doesNotContain("below");
+    }
+
+    @Test
     void deepTreeRefusalNamesTheOffsetOfTheNodeBeyondTheLimit() throws IOException {
         Path bad = dir.resolve("deep.dtb");
         Files.write(bad, deepTree());
