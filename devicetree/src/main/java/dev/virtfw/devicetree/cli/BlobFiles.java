@@ -44,6 +44,9 @@ final class BlobFiles {
 
     /** Writes {@code bytes} to {@code file}, replacing it. */
     static void write(Path file, byte[] bytes) {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: is a directory");
+        }
         try {
             Files.write(file, bytes);
         } catch (NoSuchFileException e) {
