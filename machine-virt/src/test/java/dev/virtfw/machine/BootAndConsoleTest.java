@@ -25,10 +25,11 @@ class BootAndConsoleTest {
     @Test
     void firmwarePrintsThroughPl011AndPowersOff() {
         var run = Guest.run(Guest.firmware("""
-                    adr x2, msg
+                    adr x0, msg
                     bl puts
-                """ + Guest.POWER_OFF + Guest.PUTS + """
+                    b power_off
                 msg: .asciz "hello from flash\\n"
+                    .balign 4
                 """));
         assertThat(run.console()).isEqualTo("hello from flash\n");
         assertThat(run.result().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
@@ -108,10 +109,11 @@ class BootAndConsoleTest {
             // source yet, so WFI returns to the run loop and the guest goes on.
             var run = Guest.run(Guest.firmware("""
                         wfi
-                        adr x2, msg
+                        adr x0, msg
                         bl puts
-                    """ + Guest.POWER_OFF + Guest.PUTS + """
+                        b power_off
                     msg: .asciz "after wfi\\n"
+                        .balign 4
                     """));
             assertThat(run.console()).isEqualTo("after wfi\n");
         }

@@ -14,9 +14,9 @@ final class Guest {
 
     private Guest() {}
 
-    /** Firmware linked at 0 for -bios. */
+    /** Firmware linked at 0 for -bios, followed by src/test/asm/lib.S (puts, print_hex, power_off...). */
     static Path firmware(String source) {
-        return Assembler.toFile(Assembler.assemble(source, VirtMachine.FLASH_BASE), ".bin");
+        return Assembler.toFile(Assembler.assemble(source + "\n#include \"lib.S\"\n", VirtMachine.FLASH_BASE), ".bin");
     }
 
     /** Runs with -bios {@code firmware}; {@code tweak} adjusts the configuration. */
@@ -36,21 +36,4 @@ final class Guest {
     static Run run(Path firmware) {
         return run(firmware, "", b -> b);
     }
-
-    /** Assembly that prints the NUL-terminated string at label {@code msg} to the PL011 (x1 = UART, clobbers x2, x3). */
-    static final String PUTS = """
-            puts:   ldr x1, =0x09000000
-            1:      ldrb w3, [x2], #1
-                    cbz w3, 2f
-                    str w3, [x1]
-                    b 1b
-            2:      ret
-            """;
-
-    /** SYSTEM_OFF over hvc. */
-    static final String POWER_OFF = """
-                    ldr x0, =0x84000008
-                    hvc #0
-                    b .
-            """;
 }

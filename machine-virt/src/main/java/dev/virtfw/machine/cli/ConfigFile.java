@@ -1,6 +1,5 @@
 package dev.virtfw.machine.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +30,7 @@ public record ConfigFile(
         String initrd,
         String append,
         String dtb,
-        @JsonProperty("fwCfg") List<FwCfg> fwCfg,
+        List<FwCfg> fwCfg,
         List<String> devices,
         Boolean noReboot,
         Boolean nographic,

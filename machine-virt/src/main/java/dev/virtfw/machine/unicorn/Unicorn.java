@@ -36,6 +36,11 @@ public final class Unicorn implements AutoCloseable {
     public static final int UC_MEM_READ_PROT = 23;
     public static final int UC_MEM_FETCH_PROT = 24;
 
+    // unicorn.h uc_err, as uc_emu_start returns them.
+    public static final int UC_ERR_FETCH_UNMAPPED = 8;
+    public static final int UC_ERR_WRITE_PROT = 12;
+    public static final int UC_ERR_FETCH_PROT = 14;
+
     public static final int PROT_READ = UC_PROT_READ;
     public static final int PROT_WRITE = UC_PROT_WRITE;
     public static final int PROT_EXEC = UC_PROT_EXEC;
@@ -76,6 +81,9 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
+    /** Offset of the value in {@code uc_arm64_cp_reg} (after five u32 and padding). */
+    private static final long CP_REG_VALUE = 24;
+
     private final Arena arena;
     private final MemorySegment uc;
     private final MemorySegment scratch;
@@ -83,6 +91,7 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private boolean closed;
     private volatile Throwable failure;
+    private final java.util.Map<Long, MmioStubs> mmioStubs = new java.util.HashMap<>();
 
     private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks) {
         this.arena = arena;
@@ -144,6 +153,23 @@ public final class Unicorn implements AutoCloseable {
         return engine;
     }
 
+    /** One downcall returning a {@code uc_err}. */
+    @FunctionalInterface
+    private interface UcCall {
+        int call() throws Throwable;
+    }
+
+    /** Runs a downcall and turns a non-zero {@code uc_err} into a {@link UnicornException} naming {@code what}. */
+    private static void ucCheck(String what, UcCall c) {
+        int err;
+        try {
+            err = c.call();
+        } catch (Throwable t) {
+            throw linkageFailure(what, t);
+        }
+        check(err, what);
+    }
+
     private void installHooks() {
         MemorySegment intr = LINKER.upcallStub(INTR_TARGET.bindTo(this), HOOK_INTR, arena);
         hookAdd(UC_HOOK_INTR, intr, "UC_HOOK_INTR");
@@ -153,48 +179,40 @@ public final class Unicorn implements AutoCloseable {
 
     private void hookAdd(int type, MemorySegment callback, String name) {
         MemorySegment hh = arena.allocate(JAVA_LONG);
-        try {
-            // begin > end: the hook covers the whole address space.
-            check((int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.NULL, 1L, 0L),
-                    "uc_hook_add(" + name + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_hook_add", t);
-        }
+        // begin > end: the hook covers the whole address space.
+        ucCheck("uc_hook_add(" + name + ")",
+                () -> (int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.NULL, 1L, 0L));
     }
 
     private void ctlInt(int cmd, int value, String what) {
-        try {
-            check((int) uc_ctl_int.invokeExact(uc, cmd, value), what);
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_ctl", t);
-        }
+        ucCheck(what, () -> (int) uc_ctl_int.invokeExact(uc, cmd, value));
     }
 
     /** Maps host memory (RAM, flash) at guest-physical {@code address}; the segment must outlive this engine. */
     public void memMapPtr(long address, MemorySegment memory, int perms) {
-        try {
-            check((int) uc_mem_map_ptr.invokeExact(uc, address, memory.byteSize(), perms, memory),
-                    "uc_mem_map_ptr(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(memory.byteSize()) + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_mem_map_ptr", t);
-        }
+        ucCheck("uc_mem_map_ptr(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(memory.byteSize()) + ")",
+                () -> (int) uc_mem_map_ptr.invokeExact(uc, address, memory.byteSize(), perms, memory));
     }
 
-    /** Maps an MMIO region (1 KiB aligned in base and size) whose accesses go to {@code handler}. */
+    /**
+     * Maps an MMIO region (1 KiB aligned in base and size) whose accesses go to {@code handler}.
+     * Mapping the same handler at the same address again (after {@link #memUnmap}) reuses its upcall
+     * stubs, so a region that is switched back and forth costs no new stubs.
+     */
     public void mmioMap(long address, long size, MmioHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        MemorySegment read = LINKER.upcallStub(
-                MethodHandles.insertArguments(MMIO_READ_TARGET, 0, this, handler, address), MMIO_READ, arena);
-        MemorySegment write = LINKER.upcallStub(
-                MethodHandles.insertArguments(MMIO_WRITE_TARGET, 0, this, handler, address), MMIO_WRITE, arena);
+        MmioStubs stubs = mmioStubs.get(address);
+        if (stubs == null || stubs.handler() != handler) {
+            MemorySegment read = LINKER.upcallStub(
+                    MethodHandles.insertArguments(MMIO_READ_TARGET, 0, this, handler, address), MMIO_READ, arena);
+            MemorySegment write = LINKER.upcallStub(
+                    MethodHandles.insertArguments(MMIO_WRITE_TARGET, 0, this, handler, address), MMIO_WRITE, arena);
+            stubs = new MmioStubs(handler, read, write);
+            mmioStubs.put(address, stubs);
+        }
         try {
-            check((int) uc_mmio_map.invokeExact(uc, address, size, read, MemorySegment.NULL, write, MemorySegment.NULL),
+            check((int) uc_mmio_map.invokeExact(uc, address, size, stubs.read(), MemorySegment.NULL, stubs.write(),
+                    MemorySegment.NULL),
                     "uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")");
         } catch (UnicornException e) {
             throw e;
@@ -203,26 +221,32 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
-    public long regRead(int regId) {
+    /** The upcall stubs of one MMIO region, kept for the engine's life. */
+    private record MmioStubs(MmioHandler handler, MemorySegment read, MemorySegment write) {}
+
+    /**
+     * Unmaps [address, address + size) (a memory or MMIO mapping; 4 KiB aligned). Allowed between
+     * two {@link #start} calls; Unicorn drops the translated code of the range.
+     */
+    public void memUnmap(long address, long size) {
         try {
-            check((int) uc_reg_read.invokeExact(uc, regId, scratch), "uc_reg_read(" + regId + ")");
+            check((int) uc_mem_unmap.invokeExact(uc, address, size),
+                    "uc_mem_unmap(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")");
         } catch (UnicornException e) {
             throw e;
         } catch (Throwable t) {
-            throw linkageFailure("uc_reg_read", t);
+            throw linkageFailure("uc_mem_unmap", t);
         }
+    }
+
+    public long regRead(int regId) {
+        ucCheck("uc_reg_read", () -> (int) uc_reg_read.invokeExact(uc, regId, scratch));
         return scratch.get(JAVA_LONG, 0);
     }
 
     public void regWrite(int regId, long value) {
         scratch.set(JAVA_LONG, 0, value);
-        try {
-            check((int) uc_reg_write.invokeExact(uc, regId, scratch), "uc_reg_write(" + regId + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_reg_write", t);
-        }
+        ucCheck("uc_reg_write", () -> (int) uc_reg_write.invokeExact(uc, regId, scratch));
     }
 
     public long pc() {
@@ -234,49 +258,31 @@ public final class Unicorn implements AutoCloseable {
      * {@code uc_arm64_cp_reg} is crn, crm, op0, op1, op2 as u32, then the u64 value at offset 24.
      */
     public void cpRegWrite(SysReg reg, long value) {
-        scratch.set(JAVA_INT, 0, reg.crn());
-        scratch.set(JAVA_INT, 4, reg.crm());
-        scratch.set(JAVA_INT, 8, reg.op0());
-        scratch.set(JAVA_INT, 12, reg.op1());
-        scratch.set(JAVA_INT, 16, reg.op2());
-        scratch.set(JAVA_LONG, 24, value);
-        try {
-            check((int) uc_reg_write.invokeExact(uc, Arm64Reg.CP_REG, scratch), "uc_reg_write(CP_REG " + reg + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_reg_write", t);
-        }
+        cpRegStruct(reg, value);
+        ucCheck("uc_reg_write(CP_REG " + reg + ")", () -> (int) uc_reg_write.invokeExact(uc, Arm64Reg.CP_REG, scratch));
     }
 
     /** Reads a system register through CP_REG (never CurrentEL or NZCV: see DESIGN.md). */
     public long cpRegRead(SysReg reg) {
+        cpRegStruct(reg, 0L);
+        ucCheck("uc_reg_read(CP_REG " + reg + ")", () -> (int) uc_reg_read.invokeExact(uc, Arm64Reg.CP_REG, scratch));
+        return scratch.get(JAVA_LONG, CP_REG_VALUE);
+    }
+
+    /** Fills {@code uc_arm64_cp_reg} in the scratch buffer. */
+    private void cpRegStruct(SysReg reg, long value) {
         scratch.set(JAVA_INT, 0, reg.crn());
         scratch.set(JAVA_INT, 4, reg.crm());
         scratch.set(JAVA_INT, 8, reg.op0());
         scratch.set(JAVA_INT, 12, reg.op1());
         scratch.set(JAVA_INT, 16, reg.op2());
-        scratch.set(JAVA_LONG, 24, 0L);
-        try {
-            check((int) uc_reg_read.invokeExact(uc, Arm64Reg.CP_REG, scratch), "uc_reg_read(CP_REG " + reg + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_reg_read", t);
-        }
-        return scratch.get(JAVA_LONG, 24);
+        scratch.set(JAVA_LONG, CP_REG_VALUE, value);
     }
 
     /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
     public void removeCache(long begin, long end) {
-        try {
-            check((int) uc_ctl_u64_u64.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end),
-                    "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_ctl", t);
-        }
+        ucCheck("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",
+                () -> (int) uc_ctl_u64_u64.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end));
     }
 
     /**
