@@ -58,6 +58,8 @@ public final class FdtCommand {
         CommandLine commandLine = new CommandLine(new FdtCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        // A file argument is a file: "@name" is not an argument file to expand.
+        commandLine.setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler(FdtCommand::onBadArguments);
         commandLine.setExecutionExceptionHandler(FdtCommand::onFailure);
         return commandLine;

@@ -138,6 +138,16 @@ class FdtCommandTest {
         }
 
         @Test
+        void fileNamesStartingWithAtOrDashAreFiles() throws IOException {
+            Path at = blob("@board.dtb", emptyRoot().build());
+            FdtRun run = FdtRun.of("dts", at.getFileName().toString());
+            // Relative to the working directory, where no such file exists: read as a file, not expanded.
+            assertOneErrorLine(run, ExitCode.INVALID_INPUT, "@board.dtb: no such file");
+            assertThat(FdtRun.of("dts", at.toString()).status()).isZero();
+            assertOneErrorLine(FdtRun.of("dts", "--", "-board.dtb"), ExitCode.INVALID_INPUT, "-board.dtb: no such file");
+        }
+
+        @Test
         void directory() {
             assertOneErrorLine(FdtRun.of("dts", dir.toString()), ExitCode.INVALID_INPUT, dir + ": is a directory");
         }
