@@ -34,6 +34,11 @@ public final class DtsPrinter {
         return print(Dtb.parse(blob));
     }
 
+    /** The bytes dtc would print for this blob: {@link #print(byte[])} encoded one byte per char (ISO-8859-1). */
+    public static byte[] printBytes(byte[] blob) {
+        return print(blob).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     public static String print(DeviceTree tree) {
         StringBuilder sb = new StringBuilder();
         try {

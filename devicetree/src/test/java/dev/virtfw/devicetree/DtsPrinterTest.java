@@ -73,6 +73,31 @@ class DtsPrinterTest {
         assertThat(DtsPrinter.print(blob)).isEqualTo(Tools.dtcToDts(blob));
     }
 
+    /** Names outside the spec's character sets, including bytes above 0x7f, print as dtc prints them. */
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13})
+    void oddNamesPrintLikeDtc(long seed) {
+        Random rnd = new Random(seed);
+        Node root = Node.root();
+        String chars = "abcXYZ019,._+-@#?*!$%&()[]{}<>|~'\"\\=;: \u00e9\u00ff\u0080\u007f\t";
+        for (int i = 0; i < 40; i++) {
+            StringBuilder name = new StringBuilder();
+            for (int k = 1 + rnd.nextInt(12); k > 0; k--) {
+                name.append(chars.charAt(rnd.nextInt(chars.length())));
+            }
+            String n = name.toString();
+            if (rnd.nextBoolean()) {
+                root.putU32(n, i);
+            } else if (root.child(n).isEmpty() && !root.hasChild(n)) {
+                root.addChild(n).putString("p" + i, n);
+            }
+        }
+        byte[] blob = Dtb.write(new DeviceTree(root));
+        assertThat(DtsPrinter.print(blob)).isEqualTo(Tools.dtcToDtsForced(blob));
+        Tools.Result raw = Tools.run(java.util.List.of("dtc", "-q", "-f", "-I", "dtb", "-O", "dts", "-"), blob);
+        assertThat(DtsPrinter.printBytes(blob)).isEqualTo(raw.stdout());
+    }
+
     static byte[] randomValue(Random rnd) {
         int len = rnd.nextInt(4) == 0 ? rnd.nextInt(40) : rnd.nextInt(10);
         byte[] v = new byte[len];

@@ -65,6 +65,13 @@ final class Tools {
         return r.out();
     }
 
+    /** {@code dtc -f -I dtb -O dts}: dtc prints even a tree its checks call an error. */
+    static String dtcToDtsForced(byte[] blob) {
+        Result r = run(List.of("dtc", "-q", "-f", "-I", "dtb", "-O", "dts", "-"), blob);
+        assertThat(r.stdout()).as("dtc -f -I dtb -O dts: %s", r.stderr()).isNotEmpty();
+        return r.out();
+    }
+
     /** {@code dtc -I dts -O dtb} of a source file; dtc must succeed. */
     static byte[] dtcCompile(Path dts, String... flags) {
         List<String> cmd = new ArrayList<>(List.of("dtc", "-q", "-I", "dts", "-O", "dtb"));
