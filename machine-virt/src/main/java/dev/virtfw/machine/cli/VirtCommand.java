@@ -8,6 +8,7 @@ import dev.virtfw.machine.MachineException;
 import dev.virtfw.machine.MachineFailureException;
 import dev.virtfw.machine.RunResult;
 import dev.virtfw.machine.VirtMachine;
+import dev.virtfw.machine.bench.BenchCommand;
 import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.unicorn.CpuModel;
@@ -89,6 +90,14 @@ public final class VirtCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop the guest after this much wall time.")
     Double timeLimit;
 
+    @Option(names = "--bench", arity = "0..1", fallbackValue = "quick", paramLabel = "[MODE][,runs=N][,out=DIR]",
+            description = "Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default) or full);"
+                    + " prints the table and writes bench.csv, bench.png, bench.txt (default folder bench-results).")
+    String bench;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
     private final Console console;
     private final PrintWriter err;
     private boolean noArguments;
@@ -143,6 +152,9 @@ public final class VirtCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (bench != null) {
+            return BenchCommand.run(bench, commandSpec.commandLine().getOut(), err);
+        }
         MachineConfig.Builder b = MachineConfig.builder().console(console);
         if (noArguments) {
             b = DemoProvider.find().map(d -> d.demo(MachineConfig.builder().console(console)))
