@@ -57,6 +57,22 @@ class ValidatorTest {
                         + " the first reg address, expected \"4010000000\"");
     }
 
+    /** Every warning dtc gives for a blob, from a check we share, we give too: same check, path and text. */
+    @Test
+    void findingsCoverDtcsWarningsOfTheSameChecks() throws Exception {
+        Path dts = Path.of(java.util.Objects.requireNonNull(getClass().getResource("/validate/warnings.dts")).toURI());
+        byte[] blob = Tools.dtcCompile(dts);
+        List<String> dtc = Tools.dtcCheck(blob).stderr().lines()
+                .filter(l -> !l.contains("Failed prerequisite"))
+                .map(l -> l.substring(l.indexOf(" (") + 1)) // drop "file: Warning"
+                .toList();
+        assertThat(dtc).hasSize(5);
+        List<String> ours = Validator.validate(Dtb.parse(blob)).stream()
+                .map(f -> f.toString().substring(f.toString().indexOf(" (") + 1))
+                .toList();
+        assertThat(ours).containsAll(dtc);
+    }
+
     @Nested
     class Names {
         @Test
