@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -34,16 +36,10 @@ import picocli.CommandLine.ScopeType;
             DiffCommand.class,
             HelpCommand.class
         },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:success; validate found nothing; diff found the trees equal",
-            "1:validate found problems; diff found differences",
-            "2:invalid input: bad option, missing or unreadable file, malformed blob",
-            "3:unexpected state, such as an output file that cannot be written",
-            "4:internal error in fdt"
-        })
+        exitCodeListHeading = "%nExit status:%n")
 public final class FdtCommand {
 
+    /** Declares --verbose for every level; the handlers read it from the parse result. */
     @Option(
             names = "--verbose",
             scope = ScopeType.INHERIT,
@@ -62,6 +58,11 @@ public final class FdtCommand {
         commandLine.setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler(FdtCommand::onBadArguments);
         commandLine.setExecutionExceptionHandler(FdtCommand::onFailure);
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            exitCodes.put(Integer.toString(code.status()), code.meaning());
+        }
+        commandLine.getCommandSpec().usageMessage().exitCodeList(exitCodes);
         return commandLine;
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class FdtCommandTest {
         void helpListsTheExitStatuses() {
             String help = FdtRun.of("--help").out();
             for (ExitCode code : ExitCode.values()) {
-                assertThat(help).containsPattern("(?m)^\\s+" + code.status() + "\\s+\\S");
+                assertThat(help).containsPattern("(?m)^\\s+" + code.status() + "\\s+" + Pattern.quote(code.meaning()) + "$");
             }
         }
 
