@@ -17,6 +17,11 @@ final class DtbWriter {
     private DtbWriter() {}
 
     static byte[] write(DeviceTree tree) {
+        for (MemoryReservation r : tree.reservations()) {
+            if (r.address() == 0 && r.size() == 0) {
+                throw new IllegalStateException("a memory reservation (0, 0) cannot be written: it ends the map (5.3.2)");
+            }
+        }
         resolvePhandles(tree.root());
 
         // Pass 1: sizes and the strings block (each name once, in order of first use).

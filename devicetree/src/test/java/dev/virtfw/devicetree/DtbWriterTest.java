@@ -78,6 +78,14 @@ class DtbWriterTest {
     }
 
     @Test
+    void zeroReservationIsRefusedBecauseItWouldEndTheMap() {
+        DeviceTree t = sample();
+        t.addReservation(0, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dtb.write(t))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("(0, 0)");
+    }
+
+    @Test
     void readBackGivesTheSameTree() {
         DeviceTree t = sample();
         DeviceTree back = Dtb.parse(Dtb.write(t));
