@@ -25,7 +25,7 @@ final class DtbReader {
     private final MemorySegment seg;
     private final long available;
 
-    private int version;
+    private long version;
     private long totalSize;
     private long offStruct;
     private long structEnd;
@@ -72,11 +72,13 @@ final class DtbReader {
             throw new DtbFormatException(DtbError.TRUNCATED, available,
                     "blob is " + available + " bytes, shorter than the " + HEADER_SIZE_V16 + "-byte header");
         }
-        version = u32(HDR_VERSION);
+        // Both fields are unsigned. A version above 17 is fine while last_comp_version says a
+        // version 16/17 reader understands it (as libfdt and dtc accept it).
+        version = uu32(HDR_VERSION);
         long lastComp = uu32(HDR_LAST_COMP_VERSION);
-        if (Integer.toUnsignedLong(version) < FDT_MIN_READ_VERSION || version < 0) {
+        if (version < FDT_MIN_READ_VERSION) {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION,
-                    "version " + Integer.toUnsignedString(version) + " is below " + FDT_MIN_READ_VERSION);
+                    "version " + version + " is below " + FDT_MIN_READ_VERSION + ", the oldest this reader knows");
         }
         if (lastComp > FDT_VERSION) {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_LAST_COMP_VERSION,
