@@ -88,6 +88,9 @@ public final class VirtMachine implements AutoCloseable {
             }
             this.kernelHeader = kernel == null ? null : ArmImageHeader.parse(kernel.contents()).orElse(null);
             this.userTree = config.dtb() == null ? null : readDtb(config.dtb());
+            if (directKernelBoot()) {
+                layout(0); // refuses a kernel or initrd that does not fit before anything is mapped
+            }
 
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
             this.flash = own(HostMapping.anonymous(2 * FLASH_BANK_SIZE));
@@ -296,10 +299,10 @@ public final class VirtMachine implements AutoCloseable {
 
     private RunResult boot() {
         bus.reset();
-        MemorySegment bank0 = flash.segment().asSlice(0, FLASH_BANK_SIZE);
-        bank0.fill((byte) 0);
         if (bios != null) {
-            MemorySegment.copy(bios.contents(), 0, bank0, 0, bios.size());
+            // As QEMU's ROM reset: the image is copied in again at every boot; the rest of the
+            // flash keeps what the guest wrote.
+            MemorySegment.copy(bios.contents(), 0, flash.segment(), 0, bios.size());
         }
         byte[] dtb = deviceTree();
         long pc;
