@@ -74,6 +74,19 @@ class FdtScriptTest {
         FdtCorpusTest.assertSameText(run.stdout(), ExternalTools.dtcDts(virt), virt);
     }
 
+    /** A name byte above 0x7f reaches standard output unchanged, as dtc -f prints it (dtc alone refuses the name). */
+    @Test
+    void nameBytesAbove0x7fReachStandardOutputUnchanged() throws IOException {
+        Path latin = dir.resolve("latin.dtb");
+        Files.write(latin, new BlobBuilder().beginNode("").beginNodeRaw(new byte[] {'n', (byte) 0xe9, 'd', 0})
+                .endNode().endNode().end().build());
+        ExternalTools.Outcome dtc = ExternalTools.run(List.of("dtc", "-f", "-I", "dtb", "-O", "dts", latin.toString()));
+        assertThat(dtc.out()).contains("\tn\u00e9d {");
+        ExternalTools.Outcome run = fdt("dts", latin.toString());
+        assertThat(run.status()).as(run.stderr()).isZero();
+        FdtCorpusTest.assertSameText(run.stdout(), dtc.stdout(), latin);
+    }
+
     @Test
     void dtbRewritesAndDiffFindsNoDifference() {
         Path out = dir.resolve("rewritten.dtb");
