@@ -209,10 +209,10 @@ class VirtCommandTest {
         void aKernelThatDoesNotFitInRam(@TempDir Path dir) throws IOException {
             Path big = dir.resolve("Image");
             try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-                f.setLength(15L << 20);
+                f.setLength(16L << 20);
             }
             assertOneErrorLine(run("-m", "16", "-kernel", big.toString()), 2,
-                    "virt: error: -kernel: the kernel (15728640 bytes at RAM offset 0x80000) does not fit in 16 MiB of RAM");
+                    "virt: error: -kernel: the kernel (16777216 bytes at RAM offset 0x80000) does not fit in 16 MiB of RAM");
         }
 
         @Test
