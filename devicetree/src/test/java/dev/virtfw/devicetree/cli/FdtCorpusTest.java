@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fdt dts} and {@code fdt dtb} on every DTB the machine can give: QEMU's virt tree dumped
- * now in many configurations, and the DTBs shipped with Debian's arm64 kernel package (folder in
+ * now in many configurations, the DTBs QEMU ships, and the DTBs shipped with Debian's arm64 kernel package (folder in
  * system property {@value #KERNEL_DTBS}, which ./test passes). For each blob: {@code fdt dts}
  * prints exactly the bytes {@code dtc -I dtb -O dts} prints; {@code fdt dtb} writes a blob that
  * dtc (and {@code fdt dts}) print exactly like the original, with the same boot_cpuid_phys, and
@@ -101,6 +101,24 @@ class FdtCorpusTest {
     Stream<DynamicTest> qemuVirtTrees() {
         assertThat(qemuBlobs).hasSize(qemuVariants().size() + 3);
         return qemuBlobs.stream().flatMap(FdtCorpusTest::testsFor);
+    }
+
+    /** The DTBs QEMU ships in its data directories (which {@code -L help} lists), such as its PowerPC boards'. */
+    @TestFactory
+    Stream<DynamicTest> qemuShippedTrees() throws IOException {
+        ExternalTools.Outcome help = ExternalTools.run(List.of("qemu-system-aarch64", "-L", "help"));
+        assertThat(help.status()).as(help.stderr()).isZero();
+        List<Path> dtbs = new ArrayList<>();
+        for (String line : help.out().lines().toList()) {
+            Path folder = Path.of(line.strip());
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.walk(folder, 2)) {
+                    files.filter(p -> p.getFileName().toString().endsWith(".dtb")).sorted().forEach(dtbs::add);
+                }
+            }
+        }
+        assertThat(dtbs).as("DTBs in QEMU's data directories %s", help.out().lines().toList()).isNotEmpty();
+        return dtbs.stream().flatMap(FdtCorpusTest::testsFor);
     }
 
     @TestFactory
