@@ -2,6 +2,7 @@ package dev.virtfw.machine;
 
 import dev.virtfw.machine.cli.VirtCommand;
 import dev.virtfw.machine.console.Console;
+import dev.virtfw.machine.console.TerminalMode;
 import dev.virtfw.machine.demo.DemoCommand;
 import java.io.PrintWriter;
 
@@ -15,6 +16,7 @@ public final class Main {
             System.exit(DemoCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
         }
         Console console = Console.stdio();
+        TerminalMode.enterCharacterMode();
         int status = VirtCommand.run(args, console, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         console.output().flush();
         System.exit(status);
