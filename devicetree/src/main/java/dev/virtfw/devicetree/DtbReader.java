@@ -73,12 +73,16 @@ final class DtbReader {
                     "blob is " + available + " bytes, shorter than the " + HEADER_SIZE_V16 + "-byte header");
         }
         // Both fields are unsigned. A version above 17 is fine while last_comp_version says a
-        // version 16/17 reader understands it (as libfdt and dtc accept it).
+        // version 16/17 reader understands it (as libfdt reads it), up to a plausible bound.
         version = uu32(HDR_VERSION);
         long lastComp = uu32(HDR_LAST_COMP_VERSION);
         if (version < FDT_MIN_READ_VERSION) {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION,
                     "version " + version + " is below " + FDT_MIN_READ_VERSION + ", the oldest this reader knows");
+        }
+        if (version > FDT_MAX_PLAUSIBLE_VERSION) {
+            throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION, "version " + version + " is above "
+                    + FDT_MAX_PLAUSIBLE_VERSION + ", not a plausible devicetree version (the newest is " + FDT_VERSION + ")");
         }
         if (lastComp > FDT_VERSION) {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_LAST_COMP_VERSION,
