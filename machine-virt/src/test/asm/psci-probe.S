@@ -1,9 +1,9 @@
 // Calls PSCI functions over hvc and prints each result (x0) as 16 hex digits, one per line,
-// then SYSTEM_OFF. The same image runs on QEMU and on our board: their outputs must agree.
+// then SYSTEM_OFF (print_hex and power_off come from lib.S). The same image runs on QEMU and
+// on our board: their outputs must agree.
         .text
         .global _start
 _start:
-        ldr     x28, =0x09000000        // PL011 data register
         adr     x27, calls
 1:      ldp     x0, x1, [x27], #16
         cbz     x0, 9f
@@ -12,25 +12,7 @@ _start:
         hvc     #0
         bl      print_hex
         b       1b
-9:      ldr     x0, =0x84000008         // SYSTEM_OFF
-        hvc     #0
-        b       .
-
-// print_hex: x0 as 16 hex digits and a newline; uses x4-x6.
-print_hex:
-        mov     x4, #60
-2:      lsr     x5, x0, x4
-        and     x5, x5, #0xf
-        cmp     x5, #10
-        add     x6, x5, #'0'
-        add     x5, x5, #('a' - 10)
-        csel    x5, x6, x5, lo
-        str     w5, [x28]
-        subs    x4, x4, #4
-        b.ge    2b
-        mov     w5, #'\n'
-        str     w5, [x28]
-        ret
+9:      b       power_off
 
         .balign 16
 calls:  // function id, first argument
@@ -61,3 +43,4 @@ calls:  // function id, first argument
         .quad 0x8400000a, 0x84000012
         .quad 0x8400000a, 0x80000000
         .quad 0, 0
+#include "lib.S"
