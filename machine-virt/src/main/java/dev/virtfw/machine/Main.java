@@ -1,6 +1,7 @@
 package dev.virtfw.machine;
 
 import dev.virtfw.machine.cli.VirtCommand;
+import dev.virtfw.machine.compare.CompareCommand;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.console.TerminalMode;
 import dev.virtfw.machine.demo.DemoCommand;
@@ -14,6 +15,10 @@ public final class Main {
         if (DemoCommand.selects(args)) {
             // No arguments, or --demo...: the built-in fw_cfg demo (issue 5).
             System.exit(DemoCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        }
+        if (CompareCommand.selects(args)) {
+            // --compare-qemu QEMU-ARGS...: the same command line on QEMU and here, consoles side by side (issue 5).
+            System.exit(CompareCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
         }
         Console console = Console.stdio();
         TerminalMode.enterCharacterMode();
