@@ -90,6 +90,53 @@ class ValidateCommandTest {
                 .anyMatch(l -> l.contains("chosen")).anyMatch(l -> l.contains("cpus"));
     }
 
+    /** Compiles a DTS test resource with dtc (and extra options); dtc must say nothing about it. */
+    Path compile(String resource, String... options) throws IOException {
+        Path source = dir.resolve(resource);
+        try (var in = getClass().getResourceAsStream("/cli/" + resource)) {
+            assertThat(in).as(resource).isNotNull();
+            Files.write(source, in.readAllBytes());
+        }
+        Path blob = dir.resolve(resource + String.join("", options) + ".dtb");
+        List<String> command = new java.util.ArrayList<>(List.of("dtc", "-I", "dts", "-O", "dtb", "-o", blob.toString()));
+        command.addAll(List.of(options));
+        command.add(source.toString());
+        ExternalTools.Outcome dtc = ExternalTools.run(command);
+        assertThat(dtc.status()).as(dtc.stderr()).isZero();
+        assertThat(dtc.stderr()).as("dtc's opinion of %s", resource).isEmpty();
+        return blob;
+    }
+
+    /** Every kind of value, strings with quotes, tabs and backslashes: dtc finds nothing, nor may we. */
+    @Test
+    void boardWithEveryKindOfValueHasNoError() throws IOException {
+        Path board = compile("board.dts");
+        FdtRun run = FdtRun.of("validate", "--errors-only", board.toString());
+        assertThat(run.outLines()).isEmpty();
+        assertThat(run.status()).isZero();
+    }
+
+    /** dtc -@ adds /__symbols__ (a name dtc reserves for it): no finding beyond those without it. */
+    @Test
+    void symbolsNodeAddedByDtcAddsNoFinding() throws IOException {
+        Path plain = compile("board.dts");
+        Path withSymbols = compile("board.dts", "-@");
+        List<String> before = FdtRun.of("validate", plain.toString()).outLines().stream()
+                .map(l -> l.substring(plain.toString().length())).toList();
+        List<String> after = FdtRun.of("validate", withSymbols.toString()).outLines().stream()
+                .map(l -> l.substring(withSymbols.toString().length())).toList();
+        assertThat(after).containsExactlyElementsOf(before);
+    }
+
+    /** A GPIO hog's gpios holds the controller's cells without a phandle (dtc's gpios check skips hogs). */
+    @Test
+    void gpioHogGpiosIsNotAPhandleList() throws IOException {
+        Path hog = compile("gpio-hog.dts");
+        FdtRun run = FdtRun.of("validate", "--errors-only", hog.toString());
+        assertThat(run.outLines()).isEmpty();
+        assertThat(run.status()).isZero();
+    }
+
     /** QEMU's own virt tree: dtc finds no error in it, so neither may we. */
     @Test
     void qemuVirtTreeHasNoErrors() throws IOException {
