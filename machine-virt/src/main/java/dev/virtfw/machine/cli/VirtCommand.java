@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "virt", mixinStandardHelpOptions = true, version = "virt 0.1 (QEMU -M virt on Unicorn)",
         description = "Runs AArch64 firmware or a Linux kernel on QEMU's ARM virt board, emulated with Unicorn.",
+        footer = {"", "Also: ./virt (no arguments) or ./virt --demo [--demo-kernel-size SIZE] [--demo-initrd-size SIZE]",
+                "runs the built-in fw_cfg demo (legacy vs DMA boot timings); ./virt --compare-qemu [--unified] [--strict]",
+                "QEMU-ARGS... runs the same command line on qemu-system-aarch64 and here and compares the consoles."},
         sortOptions = false)
 public final class VirtCommand implements Callable<Integer> {
     @Option(names = {"-M", "-machine"}, paramLabel = "virt[,dumpdtb=FILE]", description = "The board: only virt.")
