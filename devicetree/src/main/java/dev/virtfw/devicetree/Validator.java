@@ -168,9 +168,14 @@ public final class Validator {
         if (at >= 0 && at == name.length() - 1) {
             ctx.fail(n, null, "empty unit address after '@'");
         }
-        if (at != 0 && !Character.isLetter(name.charAt(0))) {
+        if (at != 0 && !Character.isLetter(name.charAt(0)) && !isGeneratedNode(name)) {
             ctx.fail(n, null, "node name does not start with a letter");
         }
+    }
+
+    /** Nodes dtc itself generates for overlays and symbols: {@code __symbols__}, {@code __fixups__}, ... */
+    static boolean isGeneratedNode(String name) {
+        return name.length() > 4 && name.startsWith("__") && name.endsWith("__");
     }
 
     private static void nodeNameLength(Context ctx, Node n) {
@@ -222,24 +227,38 @@ public final class Validator {
         }
     }
 
+    /**
+     * As dtc's checks: {@code model}, {@code status} and {@code device_type} hold one
+     * NUL-terminated string, {@code compatible} a list of them. Any byte but NUL may stand in a
+     * string (dtc accepts tabs and the like there too).
+     */
     private static void stringProperties(Context ctx, Node n) {
-        for (String name : List.of("compatible", "model", "status", "device_type")) {
+        for (String name : List.of("model", "status", "device_type")) {
             n.property(name).ifPresent(p -> {
-                if (!isStringList(p.value())) {
+                if (!isOneString(p.value())) {
                     ctx.fail(n, name, "property is not a string");
-                } else if (!name.equals("compatible") && p.asStrings().size() != 1) {
-                    ctx.fail(n, name, "property is not a single string");
                 }
             });
         }
+        n.property("compatible").ifPresent(p -> {
+            if (!isStringList(p.value())) {
+                ctx.fail(n, "compatible", "property is not a string list");
+            }
+        });
     }
 
+    /** Non-empty and NUL-terminated. */
     private static boolean isStringList(byte[] v) {
-        if (v.length == 0 || v[v.length - 1] != 0) {
+        return v.length > 0 && v[v.length - 1] == 0;
+    }
+
+    /** NUL-terminated with no other NUL. */
+    private static boolean isOneString(byte[] v) {
+        if (!isStringList(v)) {
             return false;
         }
-        for (byte b : v) {
-            if (b != 0 && (b < 0x20 || b > 0x7e)) {
+        for (int i = 0; i < v.length - 1; i++) {
+            if (v[i] == 0) {
                 return false;
             }
         }
@@ -412,6 +431,9 @@ public final class Validator {
             String cellsName = PHANDLE_ARGS.get(name);
             if (cellsName == null && (name.endsWith("-gpios") || name.endsWith(",gpios"))) {
                 cellsName = "#gpio-cells";
+            }
+            if ("#gpio-cells".equals(cellsName) && n.property("gpio-hog").isPresent()) {
+                continue; // a GPIO hog's gpios holds its controller's cells without a phandle (as dtc skips it)
             }
             if (cellsName != null) {
                 phandleArgs(ctx, n, p, cellsName);
