@@ -43,7 +43,7 @@ public record KnownDifference(String name, String reason, Kind kind, Pattern pat
     /**
      * The differences between QEMU 7.2's {@code -M virt} and this board that are known and
      * explained, in the line formats of testdata's images (fwcfg-test, the boot loader, the test
-     * kernel). Anything else that differs is a real difference.
+     * kernel) and U-Boot's banner. Anything else that differs is a real difference.
      */
     public static final List<KnownDifference> QEMU_VIRT = List.of(
             TIMINGS,
@@ -66,6 +66,9 @@ public record KnownDifference(String name, String reason, Kind kind, Pattern pat
                     Kind.MASK, Pattern.compile("^(?:CHECK dtb PASS totalsize=(0x[0-9a-f]+)\\s"
                             + "|BOOT dtb addr=0x[0-9a-f]+ used=(\\d+) totalsize=(0x[0-9a-f]+)$"
                             + "|KERNEL dtb totalsize=(0x[0-9a-f]+) nodes=(\\d+) properties=(\\d+) )")),
+            new KnownDifference("u-boot-device-count",
+                    "U-Boot binds a driver per device-tree node it knows, and this board's tree has fewer nodes (as above)",
+                    Kind.MASK, Pattern.compile("^Core: +(\\d+) devices, (\\d+) uclasses, devicetree: board$")),
             new KnownDifference("device-tree-dump",
                     "the device trees differ as above; compare them node by node with ./fdt diff instead",
                     Kind.DROP_BOTH, Pattern.compile("^KERNEL dtb-dump ")));
