@@ -20,10 +20,6 @@ import java.util.Locale;
  * no console input and the same time bound, and collects both consoles.
  */
 public final class SideBySideRun {
-    /** The board options added unless the command line gives its own. */
-    public static final List<String> BOARD_DEFAULTS = List.of("-M", "virt", "-cpu", "cortex-a57", "-nographic", "-nic",
-            "none");
-
     /** How a run ended. */
     public enum Ending {
         /** Exit status 0: the guest powered off (or reset with -no-reboot). */
@@ -75,7 +71,8 @@ public final class SideBySideRun {
     }
 
     /**
-     * {@code userArgs} with {@link #BOARD_DEFAULTS} in front, each left out when the user gave that
+     * {@code userArgs} with the board options of {@link QemuRunner#virtArgs} in front
+     * ({@code -M virt -cpu cortex-a57 -nographic -nic none}), each left out when the user gave that
      * option ({@code -M}/{@code -machine}, {@code -cpu}, {@code -nic}; {@code -nographic} also when
      * {@code -serial} or {@code -display} is given).
      */
