@@ -158,17 +158,15 @@ public final class VirtCommand implements Callable<Integer> {
         if (bench != null) {
             return BenchCommand.run(bench, commandSpec.commandLine().getOut(), err);
         }
-        MachineConfig.Builder b = MachineConfig.builder().console(console);
         if (noArguments) {
-            b = DemoProvider.find().map(d -> d.demo(MachineConfig.builder().console(console)))
-                    .orElseThrow(() -> new CliException(ExitCode.INVALID_INPUT,
-                            "no arguments: give -bios FILE or -kernel FILE (see --help)"));
-        } else {
-            if (config != null) {
-                applyConfigFile(b, config);
-            }
-            applyOptions(b);
+            // ./virt without arguments runs the demo (Main dispatches it before this command).
+            throw new CliException(ExitCode.INVALID_INPUT, "no arguments: give -bios FILE or -kernel FILE (see --help)");
         }
+        MachineConfig.Builder b = MachineConfig.builder().console(console);
+        if (config != null) {
+            applyConfigFile(b, config);
+        }
+        applyOptions(b);
         RunResult result = VirtMachine.run(b.build());
         if (result.reason() == RunResult.Reason.DTB_DUMPED) {
             err.println("virt: " + result.message());
