@@ -40,6 +40,10 @@ public final class Bench {
     static final String ITEM_PREFIX = "opt/virtfw/bench/";
     static final String PLAN_FILE = "opt/virtfw/bench-plan";
     static final String LEGACY_SWITCH = "opt/virtfw/legacy";
+    /** Batches of single accesses per width. */
+    static final int MMIO_BATCHES = 3;
+    /** The item of the start-up run: small, so that reading it is no part of a start. */
+    static final long START_ITEM_SIZE = 4096;
     /** What scripts/lib.sh's launch_java prints when it rebuilds before starting. */
     static final String LAUNCHER_BUILDING = "building machine-virt";
     static final ValueLayout.OfLong LE_U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -62,6 +66,7 @@ public final class Bench {
     private final Map<String, Map<String, List<Double>>> samples = new HashMap<>();
     private final Map<String, long[]> expectedSamples = new HashMap<>();
     private List<String> benchArgs;
+    private List<String> startArgs;
     private List<String> bootDmaArgs;
     private List<String> bootLegacyArgs;
     private GeneratedFile initrd;
@@ -143,6 +148,13 @@ public final class Bench {
         benchArgs.addAll(List.of("-bios", benchBios.toString(), "-fw_cfg", "name=" + PLAN_FILE + ",file=" + plan));
         benchArgs.addAll(fwCfg);
 
+        GeneratedFile small = TestInitrd.write(work.resolve("item-start"), START_ITEM_SIZE, 99);
+        Path startPlan = work.resolve("start-plan.txt");
+        Files.writeString(startPlan, "mmio1 " + ITEM_PREFIX + "start 1\n");
+        startArgs = new ArrayList<>(common(spec.bootRamMiB()));
+        startArgs.addAll(List.of("-bios", benchBios.toString(), "-fw_cfg", "name=" + PLAN_FILE + ",file=" + startPlan,
+                "-fw_cfg", "name=" + ITEM_PREFIX + "start,file=" + small.path()));
+
         TestKernel.Image kernel = TestKernel.write(work.resolve("Image"), spec.kernelSize(), 11);
         initrd = TestInitrd.write(work.resolve("initrd"), spec.initrdSize(), 12);
         bootDmaArgs = new ArrayList<>(common(spec.bootRamMiB()));
@@ -165,8 +177,13 @@ public final class Bench {
         }
         long largest = spec.itemSizes().getLast();
         String big = ITEM_PREFIX + BenchSpec.sizeName(largest);
-        b.append("mmio1 ").append(big).append(' ').append(Math.min(spec.mmioAccesses(), largest)).append('\n');
-        b.append("mmio8 ").append(big).append(' ').append(Math.min(spec.mmioAccesses(), largest / 8)).append('\n');
+        // Single accesses MMIO_BATCHES times each: the first batch includes the JIT's warm-up, the best is warm.
+        for (int i = 0; i < MMIO_BATCHES; i++) {
+            b.append("mmio1 ").append(big).append(' ').append(Math.min(spec.mmioAccesses(), largest)).append('\n');
+        }
+        for (int i = 0; i < MMIO_BATCHES; i++) {
+            b.append("mmio8 ").append(big).append(' ').append(Math.min(spec.mmioAccesses(), largest / 8)).append('\n');
+        }
         for (long size : spec.legacy8Sizes()) {
             b.append("legacy8 ").append(ITEM_PREFIX).append(BenchSpec.sizeName(size)).append('\n');
         }
@@ -207,6 +224,9 @@ public final class Bench {
         log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
         log.flush();
         for (Emulator e : order) {
+            startRun(e);
+        }
+        for (Emulator e : order) {
             benchRun(e);
         }
         for (Emulator e : order) {
@@ -235,6 +255,15 @@ public final class Bench {
         return r;
     }
 
+    /** Spawn to the first byte of the guest's console, with nothing large to read at start. */
+    private void startRun(Emulator e) throws IOException, InterruptedException {
+        ProcessRun.Result r = spawn(e, startArgs, List.of(), null);
+        if (r.exitCode() != 0 || r.lines().stream().noneMatch(l -> l.equals("BENCH done steps=1"))) {
+            throw new BenchException(e.name() + " failed the start-up run (status " + r.exitCode() + "): " + lastLine(r));
+        }
+        record("start:first-output", e.name(), r.firstByteNanos() / 1e9);
+    }
+
     private void benchRun(Emulator e) throws IOException, InterruptedException {
         ProcessRun.Result r = spawn(e, benchArgs, List.of("virtfw bench"), null);
         List<String> errors = r.lines().stream().filter(l -> l.startsWith("BENCH error")).toList();
@@ -243,7 +272,6 @@ public final class Bench {
                     + (errors.isEmpty() ? lastLine(r) : errors.getFirst()));
         }
         checkSamples(e, r.lines());
-        record("start:first-output", e.name(), r.firstByteNanos() / 1e9);
         Map<String, Double> best = new LinkedHashMap<>();
         for (TimeLine t : r.timeLines()) {
             if (!t.what().startsWith("bench-")) {
@@ -251,8 +279,11 @@ public final class Bench {
             }
             String what = t.what().substring("bench-".length()).replace(ITEM_PREFIX, "");
             if (what.startsWith("mmio")) {
-                // per-access cost in nanoseconds
-                best.put(what.substring(0, what.indexOf(':')), t.seconds() * 1e9 / t.bytes());
+                // per-access cost in nanoseconds: the first batch, and the best batch
+                String width = what.substring(0, what.indexOf(':'));
+                double ns = t.seconds() * 1e9 / t.bytes();
+                best.putIfAbsent(width + "-first", ns);
+                best.merge(width, ns, Math::min);
             } else {
                 best.merge(what, t.bytesPerSecond(), Math::max);
             }
@@ -384,12 +415,19 @@ public final class Bench {
                     "goal for ours: >= 0.8"));
         }
         String ac = "one legacy MMIO access (guest-timed)";
-        rows.add(compare(ac, "1-byte data read", "mmio1", "ns", 1, false, spec.mmioAccesses() + " reads"));
-        rows.add(compare(ac, "8-byte data read", "mmio8", "ns", 1, false, "two 4-byte callbacks on Unicorn"));
+        String batch = spec.mmioAccesses() + " reads";
+        rows.add(compare(ac, "1-byte data read, first batch", "mmio1-first", "ns", 1, false,
+                batch + ", JIT warming up on ours"));
+        rows.add(compare(ac, "1-byte data read, best batch", "mmio1", "ns", 1, false,
+                "best of " + MMIO_BATCHES + " batches of " + batch));
+        rows.add(compare(ac, "8-byte data read, first batch", "mmio8-first", "ns", 1, false,
+                batch + "; Unicorn splits it into two 4-byte callbacks"));
+        rows.add(compare(ac, "8-byte data read, best batch", "mmio8", "ns", 1, false,
+                "best of " + MMIO_BATCHES + " batches of " + batch));
 
         String st = "start-up and boot (parent-timed from spawn)";
-        rows.add(compare(st, "process start to first guest output (bench.bin)", "start:first-output", "ms", 1e3,
-                false, "goal: ours <= 1.5x QEMU"));
+        rows.add(compare(st, "process start to first guest output", "start:first-output", "ms", 1e3,
+                false, "bench.bin with one 4 KiB item; goal: ours <= 1.5x QEMU"));
         String bootWhat = BenchSpec.sizeName(spec.kernelSize()) + " kernel + " + BenchSpec.sizeName(spec.initrdSize())
                 + " initrd";
         for (String kind : List.of("boot-dma", "boot-legacy")) {

@@ -55,7 +55,7 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
             case TINY -> new BenchSpec(mode, 1, List.of(64 * KIB), List.of(64 * KIB), List.of(64 * KIB), 1000,
                     256 * KIB, 64 * KIB, 64, 64, out);
             case QUICK -> new BenchSpec(mode, 3, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB),
-                    List.of(MIB, 16 * MIB), 200_000, 64 * MIB, 16 * MIB, 1024, 512, out);
+                    List.of(MIB, 16 * MIB), 500_000, 64 * MIB, 16 * MIB, 1024, 512, out);
             case FULL -> new BenchSpec(mode, 5, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB, 16 * MIB),
                     List.of(MIB, 16 * MIB, 64 * MIB), 1_000_000, 64 * MIB, 16 * MIB, 1024, 512, out);
         };
