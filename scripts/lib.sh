@@ -158,14 +158,20 @@ launch_java() {
   if [ -n "$changed" ]; then
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
     echo "building $module ..." >&2
-    mvn_run -pl "$module" -am install -DskipTests >&2 || die "the build of $module failed (run: mvn -pl $module -am install)"
-    mvn_run -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2 ||
-      die "could not compute the class path of $module"
+    mkdir -p "$VIRTFW_CACHE"
+    local log="$VIRTFW_CACHE/build-$module.log"
+    mvn_run -Dstyle.color=never -pl "$module" -am install -DskipTests >"$log" 2>&1 ||
+      die "the build of $module failed; see $log"
+    mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
+      -Dmdep.includeScope=runtime >>"$log" 2>&1 || die "could not compute the class path of $module; see $log"
     rm -f "$target/launcher.jsa"
     touch "$stamp"
   fi
   local jar; jar=$(ls "$target"/"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  # The archive is an optimisation only: its log lines (e.g. the JDK's base
+  # archive disabling module optimisations under --enable-native-access) are
+  # noise on a command's standard error.
+  exec "$JAVA_HOME/bin/java" -Xlog:cds*=off -Xlog:aot*=off \
     -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$target/launcher.jsa" -Xshare:auto \
     ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$(cat "$cp_file")" "$main" "$@"
 }
