@@ -26,6 +26,15 @@ public final class Dtb {
         return DtbWriter.write(tree);
     }
 
+    /**
+     * Writes the tree as {@link #write(DeviceTree)} does, then pads the blob with zeros to at least
+     * {@code minTotalSize} bytes, recorded in {@code totalsize} (dtc's {@code -S}): free space a
+     * consumer can grow the tree into in place, as QEMU leaves 1 MiB for the boot loader.
+     */
+    public static byte[] write(DeviceTree tree, int minTotalSize) {
+        return DtbWriter.write(tree, minTotalSize);
+    }
+
     /** Parses a blob (bytes past its totalsize are ignored). @throws DtbFormatException if it is not a valid DTB */
     public static DeviceTree parse(byte[] blob) {
         return DtbReader.read(MemorySegment.ofArray(blob));

@@ -17,6 +17,14 @@ final class DtbWriter {
     private DtbWriter() {}
 
     static byte[] write(DeviceTree tree) {
+        return write(tree, 0);
+    }
+
+    /** As {@link #write(DeviceTree)}, with zero free space after the strings block up to {@code minTotalSize}. */
+    static byte[] write(DeviceTree tree, int minTotalSize) {
+        if (minTotalSize < 0) {
+            throw new IllegalArgumentException("negative minimum size: " + minTotalSize);
+        }
         for (MemoryReservation r : tree.reservations()) {
             if (r.address() == 0 && r.size() == 0) {
                 throw new IllegalStateException("a memory reservation (0, 0) cannot be written: it ends the map (5.3.2)");
@@ -49,6 +57,7 @@ final class DtbWriter {
         if (total > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("tree too large for one blob: " + total + " bytes");
         }
+        total = Math.max(total, minTotalSize);
         byte[] blob = new byte[(int) total];
         MemorySegment seg = MemorySegment.ofArray(blob);
 

@@ -109,4 +109,34 @@ class DtbWriterTest {
         Tools.Result r = Tools.run(java.util.List.of("dtc", "-q", "-I", "dtb", "-O", "dtb", "-"), Dtb.write(sample()));
         assertThat(Dtb.parse(r.stdout()).bootCpuidPhys()).isEqualTo(3);
     }
+
+    @Test
+    void paddingToAMinimumSizeMatchesDtcDashS() throws Exception {
+        byte[] packed = Dtb.write(sample());
+        byte[] padded = Dtb.write(sample(), 1 << 20);
+        assertThat(padded).hasSize(1 << 20);
+        assertThat(u32(padded, 4)).isEqualTo(1 << 20);
+        // every block is where it is in the packed blob, and the free space is zeros
+        assertThat(java.util.Arrays.copyOf(padded, packed.length)).isEqualTo(
+                withTotalSize(packed, 1 << 20));
+        assertThat(java.util.Arrays.copyOfRange(padded, packed.length, padded.length)).containsOnly(0);
+        // dtc -S 1048576 of the same tree gives the same size and prints the same
+        java.nio.file.Path dts = java.nio.file.Files.createTempFile("pad", ".dts");
+        try {
+            java.nio.file.Files.writeString(dts, DtsPrinter.print(packed));
+            byte[] dtc = Tools.dtcCompile(dts, "-S", "1048576");
+            assertThat(u32(dtc, 4)).isEqualTo(1 << 20);
+            assertThat(Tools.dtcToDts(padded)).isEqualTo(Tools.dtcToDts(dtc));
+        } finally {
+            java.nio.file.Files.delete(dts);
+        }
+        // a minimum below the packed size changes nothing
+        assertThat(Dtb.write(sample(), 16)).isEqualTo(packed);
+    }
+
+    private static byte[] withTotalSize(byte[] blob, int total) {
+        byte[] copy = blob.clone();
+        MemorySegment.ofArray(copy).set(FdtSpec.BE_U32, 4, total);
+        return copy;
+    }
 }

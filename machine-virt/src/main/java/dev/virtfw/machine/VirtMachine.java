@@ -65,6 +65,10 @@ public final class VirtMachine implements AutoCloseable {
     private final InputFile initrd;
     private final ArmImageHeader kernelHeader;
     private final DeviceTree userTree;
+    /** QEMU's FDT_MAX_SIZE: the size of the tree it generates for the virt board. */
+    static final int FDT_MAX_SIZE = 1 << 20;
+    /** The total size QEMU gives a {@code -dtb} tree: (file size + 10000) * 2. */
+    private final int userDtbRoom;
     private final RandomGenerator seeds = new SecureRandom();
     private volatile Board current;
     private byte[] lastDtb;
@@ -88,6 +92,7 @@ public final class VirtMachine implements AutoCloseable {
             }
             this.kernelHeader = kernel == null ? null : ArmImageHeader.parse(kernel.contents()).orElse(null);
             this.userTree = config.dtb() == null ? null : readDtb(config.dtb());
+            this.userDtbRoom = config.dtb() == null ? 0 : dtbRoom(config.dtb());
             if (directKernelBoot()) {
                 layout(0); // refuses a kernel or initrd that does not fit before anything is mapped
             }
@@ -150,6 +155,15 @@ public final class VirtMachine implements AutoCloseable {
             throw new ConfigException("-dtb: cannot read " + path + ": " + e.getMessage());
         } catch (DtbFormatException e) {
             throw new ConfigException("-dtb: " + path + " is not a device tree blob: " + e.getMessage());
+        }
+    }
+
+    private static int dtbRoom(java.nio.file.Path path) {
+        try {
+            long size = Files.size(path);
+            return (int) Math.min(Integer.MAX_VALUE - 16, (size + 10_000) * 2);
+        } catch (IOException e) {
+            throw new ConfigException("-dtb: cannot read " + path + ": " + e.getMessage());
         }
     }
 
@@ -245,7 +259,10 @@ public final class VirtMachine implements AutoCloseable {
             initrdSize = initrd.size();
         }
         VirtDeviceTree.applyBootInfo(tree, RAM_BASE, config.ramSize(), config.append(), initrdStart, initrdSize);
-        return Dtb.write(tree);
+        // QEMU hands the guest its tree unpacked, with free space firmware may grow it into in
+        // place: a generated tree is FDT_MAX_SIZE (1 MiB) in all, and a -dtb file gets
+        // (file size + 10000) * 2 (device_tree.c, load_device_tree).
+        return Dtb.write(tree, userTree != null ? userDtbRoom : FDT_MAX_SIZE);
     }
 
     /** The last device tree placed in guest RAM (null before the first boot). */
