@@ -44,18 +44,30 @@ final class BlobFiles {
 
     /** Writes {@code bytes} to {@code file}, replacing it. */
     static void write(Path file, byte[] bytes) {
+        checkWritable(file);
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+    }
+
+    /** Refuses, before anything is written, an output path that names a directory. */
+    static void checkWritable(Path file) {
         if (Files.isDirectory(file)) {
             throw new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: is a directory");
         }
-        try {
-            Files.write(file, bytes);
-        } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: no such directory", e);
-        } catch (AccessDeniedException e) {
-            throw new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: permission denied", e);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.UNEXPECTED_STATE, file + ": cannot write: " + describe(e), e);
-        }
+    }
+
+    /** The one line for a failed write: a path that cannot be, exit 2; anything else, exit 3. */
+    static CliException cannotWrite(Path file, IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing ->
+                    new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: no such directory", e);
+            case AccessDeniedException denied ->
+                    new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: permission denied", e);
+            default -> new CliException(ExitCode.UNEXPECTED_STATE, file + ": cannot write: " + describe(e), e);
+        };
     }
 
     /** The one line for a blob the library refused: the file, the fault and its offset. */

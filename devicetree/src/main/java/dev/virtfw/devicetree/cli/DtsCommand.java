@@ -1,8 +1,14 @@
 package dev.virtfw.devicetree.cli;
 
+import dev.virtfw.devicetree.DeviceTree;
+import dev.virtfw.devicetree.Dtb;
 import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.devicetree.DtsPrinter;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code fdt dts FILE.dtb [-o OUT]}: the blob as DTS source, byte for byte what {@code dtc -I dtb -O dts} prints. */
+/**
+ * {@code fdt dts FILE.dtb [-o OUT]}: the blob as DTS source, byte for byte what {@code dtc -I dtb
+ * -O dts} prints. The whole blob is checked before the first character is written; the text is
+ * then streamed, never held whole (deep trees print far more text than their blob holds).
+ */
 @Command(
         name = "dts",
         mixinStandardHelpOptions = true,
@@ -30,18 +40,27 @@ final class DtsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] blob = BlobFiles.read(input);
-        String dts;
+        DeviceTree tree;
         try {
-            dts = DtsPrinter.print(blob);
+            tree = Dtb.parse(blob);
         } catch (DtbFormatException e) {
             throw BlobFiles.malformed(input, e);
         }
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            out.print(dts);
+            try {
+                DtsPrinter.print(tree, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a PrintWriter records errors instead of throwing
+            }
             out.flush();
         } else {
-            BlobFiles.write(output, dts.getBytes(FdtCommand.OUTPUT_CHARSET));
+            BlobFiles.checkWritable(output);
+            try (BufferedWriter file = Files.newBufferedWriter(output, FdtCommand.OUTPUT_CHARSET)) {
+                DtsPrinter.print(tree, file);
+            } catch (IOException e) {
+                throw BlobFiles.cannotWrite(output, e);
+            }
         }
         return ExitCode.OK.status();
     }

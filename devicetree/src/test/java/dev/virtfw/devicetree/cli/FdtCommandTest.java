@@ -22,6 +22,10 @@ class FdtCommandTest {
     @TempDir
     Path dir;
 
+    Path blob(String name, BlobBuilder builder) throws IOException {
+        return blob(name, builder.build());
+    }
+
     Path blob(String name, byte[] bytes) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, bytes);
@@ -224,6 +228,23 @@ class FdtCommandTest {
             assertThat(run.status()).as(run.err()).isZero();
             assertThat(run.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(ExternalTools.dtcDts(in));
             assertThat(run.out()).contains("model = \"nop\";").contains("child {");
+        }
+
+        @Test
+        void deepTreeWithinTheLimitPrintsLikeDtc() throws IOException {
+            int depth = 4000; // about 8 million tabs of indentation, streamed
+            BlobBuilder builder = new BlobBuilder().beginNode("");
+            for (int i = 0; i < depth; i++) {
+                builder.beginNode("n"); // no unit address: dtc's checks would print a path per level
+            }
+            for (int i = 0; i <= depth; i++) {
+                builder.endNode();
+            }
+            Path in = blob("deep.dtb", builder.end());
+            Path out = dir.resolve("deep.dts");
+            FdtRun run = FdtRun.of("dts", in.toString(), "-o", out.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            FdtCorpusTest.assertSameText(Files.readAllBytes(out), ExternalTools.dtcDts(in), in);
         }
 
         @Test
