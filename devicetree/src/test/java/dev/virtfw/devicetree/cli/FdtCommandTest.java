@@ -121,7 +121,7 @@ class FdtCommandTest {
     }
 
     @Nested
-    class Files_ {
+    class FileArguments {
         @ParameterizedTest
         @ValueSource(strings = {"dts", "dtb", "validate", "diff"})
         void missingFile(String subcommand) {
