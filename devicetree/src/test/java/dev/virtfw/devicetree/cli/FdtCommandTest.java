@@ -174,6 +174,27 @@ class FdtCommandTest {
         }
 
         @Test
+        void fileOfExactlyTheLimitIsReadAndJudgedByItsContent() throws IOException {
+            Path limit = dir.resolve("limit.dtb");
+            try (RandomAccessFile f = new RandomAccessFile(limit.toFile(), "rw")) {
+                f.setLength(BlobFiles.MAX_BLOB_SIZE); // sparse zeros
+            }
+            assertOneErrorLine(FdtRun.of("dts", limit.toString()), ExitCode.INVALID_INPUT,
+                    limit + ": bad magic at offset 0x0");
+        }
+
+        @Test
+        void failedWriteOfAGoodPathIsUnexpectedState() throws IOException {
+            Path full = Path.of("/dev/full"); // Linux: every write fails with ENOSPC
+            assertThat(full).as("/dev/full").exists();
+            Path in = blob("in.dtb", emptyRoot().build());
+            assertOneErrorLine(FdtRun.of("dtb", in.toString(), "-o", full.toString()), ExitCode.UNEXPECTED_STATE,
+                    full + ": cannot write: ");
+            assertOneErrorLine(FdtRun.of("dts", in.toString(), "-o", full.toString()), ExitCode.UNEXPECTED_STATE,
+                    full + ": cannot write: ");
+        }
+
+        @Test
         void outputInAMissingDirectory() throws IOException {
             Path in = blob("in.dtb", emptyRoot().build());
             Path out = dir.resolve("no/such/dir/out.dtb");
