@@ -106,7 +106,7 @@ public final class FdtCommand {
 
     /** Anything a subcommand throws: one line; the stack trace only with --verbose. */
     private static int onFailure(Exception ex, CommandLine commandLine, ParseResult parsed) {
-        PrintWriter err = commandLine.getErr();
+        PrintWriter err = parsed.commandSpec().commandLine().getErr(); // the writer given to commandLine(out, err)
         ExitCode code;
         if (ex instanceof CliException cli) {
             code = cli.exitCode();

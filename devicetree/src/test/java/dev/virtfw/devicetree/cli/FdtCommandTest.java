@@ -210,6 +210,42 @@ class FdtCommandTest {
         }
     }
 
+    /** A subcommand that fails the way only a bug would, to reach the handler's last branch. */
+    @CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("a bug\nacross two lines");
+        }
+    }
+
+    @Nested
+    class InternalErrors {
+        FdtRun runBoom(String... args) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int status;
+            try (java.io.PrintWriter o = new java.io.PrintWriter(out); java.io.PrintWriter e = new java.io.PrintWriter(err)) {
+                status = FdtCommand.commandLine(o, e).addSubcommand(new Boom()).execute(args);
+            }
+            return new FdtRun(status, out.toString(), err.toString());
+        }
+
+        @Test
+        void unexpectedExceptionIsOneLineAndExitFour() {
+            assertOneErrorLine(runBoom("boom"), ExitCode.INTERNAL,
+                    "error: internal error: java.lang.IllegalStateException: a bug across two lines");
+        }
+
+        @Test
+        void verboseAddsItsStackTrace() {
+            FdtRun run = runBoom("--verbose", "boom");
+            assertThat(run.status()).isEqualTo(ExitCode.INTERNAL.status());
+            assertThat(run.errLines().getFirst()).startsWith("error: internal error: ");
+            assertThat(run.errLines()).anyMatch(l -> l.contains("at dev.virtfw.devicetree.cli.FdtCommandTest$Boom.call"));
+        }
+    }
+
     @Nested
     class Dts {
         @Test
