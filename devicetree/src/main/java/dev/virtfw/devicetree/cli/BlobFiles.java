@@ -2,6 +2,7 @@ package dev.virtfw.devicetree.cli;
 
 import dev.virtfw.devicetree.DtbFormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,9 +29,14 @@ final class BlobFiles {
                 throw new CliException(ExitCode.INVALID_INPUT, String.format(
                         "%s: file of %d bytes is larger than fdt reads (%d bytes)", file, size, MAX_BLOB_SIZE));
             }
-            byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length > MAX_BLOB_SIZE) { // it grew between size() and the read
-                throw new CliException(ExitCode.INVALID_INPUT, file + ": file is larger than fdt reads");
+            // Bounded even when size() says nothing (a pipe, a device) or the file grows meanwhile.
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(Math.toIntExact(MAX_BLOB_SIZE) + 1);
+            }
+            if (bytes.length > MAX_BLOB_SIZE) {
+                throw new CliException(ExitCode.INVALID_INPUT, String.format(
+                        "%s: file is larger than fdt reads (%d bytes)", file, MAX_BLOB_SIZE));
             }
             return bytes;
         } catch (NoSuchFileException e) {

@@ -174,6 +174,14 @@ class FdtCommandTest {
         }
 
         @Test
+        void endlessDeviceIsCutAtTheLimit() {
+            Path zero = Path.of("/dev/zero"); // size() says 0, reading never ends
+            assertThat(zero).as("/dev/zero").exists();
+            assertOneErrorLine(FdtRun.of("dts", zero.toString()), ExitCode.INVALID_INPUT,
+                    zero + ": file is larger than fdt reads");
+        }
+
+        @Test
         void fileOfExactlyTheLimitIsReadAndJudgedByItsContent() throws IOException {
             Path limit = dir.resolve("limit.dtb");
             try (RandomAccessFile f = new RandomAccessFile(limit.toFile(), "rw")) {
