@@ -31,7 +31,12 @@ class HostileBlobTest {
     @TempDir
     Path dir;
 
-    /** One hostile blob, the fault the reader must name and the offset it must give. */
+    /**
+     * One hostile blob, the fault the reader must name and the offset it must give: for a header
+     * field that lies, the field's offset; for data that runs out, where it ran out; for a token
+     * or name, where it starts; for a property's length or name offset, that field (-1: checked
+     * separately).
+     */
     record Case(String name, Supplier<byte[]> blob, DtbError error, long offset) {
         @Override
         public String toString() {
