@@ -174,6 +174,14 @@ class FdtCommandTest {
         }
 
         @Test
+        void unreadableFile() {
+            // Readable by name, but reading fails (EIO at address 0), even for root.
+            Path memory = Path.of("/proc/self/mem");
+            assertThat(memory).as("/proc/self/mem").exists();
+            assertOneErrorLine(FdtRun.of("dts", memory.toString()), ExitCode.INVALID_INPUT, memory + ": cannot read: ");
+        }
+
+        @Test
         void endlessDeviceIsCutAtTheLimit() {
             Path zero = Path.of("/dev/zero"); // size() says 0, reading never ends
             assertThat(zero).as("/dev/zero").exists();
