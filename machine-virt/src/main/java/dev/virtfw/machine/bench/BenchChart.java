@@ -36,12 +36,13 @@ public final class BenchChart {
         for (Row r : table.rows()) {
             double s = r.oursSpeedup();
             if (!Double.isNaN(s) && s > 0 && !Double.isInfinite(s)) {
-                data.addValue(s, "ours vs QEMU", r.section() + ": " + r.metric());
+                data.addValue(s, "ours vs QEMU", r.metric());
             }
         }
         LogAxis axis = new LogAxis("times faster than QEMU (above 1: ours faster)");
         axis.setBase(10);
         axis.setSmallestValue(1e-3);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         CategoryAxis categories = new CategoryAxis();
         categories.setMaximumCategoryLabelWidthRatio(0.45f);
         BarRenderer bars = new BarRenderer();
