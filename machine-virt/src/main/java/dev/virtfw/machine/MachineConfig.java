@@ -25,6 +25,7 @@ import java.util.Set;
  * @param dumpDtb    {@code -M virt,dumpdtb=FILE}: write the device tree there and run nothing, or null
  * @param fwCfg      {@code -fw_cfg} files, in order
  * @param devices    extra devices ({@code --device}), created by their providers
+ * @param flashDrives {@code -drive if=pflash} images, each with its bank resolved
  * @param noReboot   {@code -no-reboot}: a guest reset ends the run
  * @param nographic  {@code -nographic} (fw_cfg NOGRAPHIC item)
  * @param limits     runaway bounds
@@ -43,6 +44,7 @@ public record MachineConfig(
         Path dumpDtb,
         List<FwCfgEntry> fwCfg,
         List<DeviceSpec> devices,
+        List<FlashDrive> flashDrives,
         boolean noReboot,
         boolean nographic,
         Limits limits,
@@ -59,6 +61,7 @@ public record MachineConfig(
         Objects.requireNonNull(console, "console");
         fwCfg = List.copyOf(fwCfg);
         devices = List.copyOf(devices);
+        flashDrives = List.copyOf(flashDrives);
         trace = Set.copyOf(trace);
         Objects.requireNonNull(traceOut, "traceOut");
     }
@@ -80,6 +83,7 @@ public record MachineConfig(
         b.dumpDtb = dumpDtb;
         b.fwCfg.addAll(fwCfg);
         b.devices.addAll(devices);
+        b.flashDrives.addAll(flashDrives);
         b.noReboot = noReboot;
         b.nographic = nographic;
         b.limits = limits;
@@ -101,6 +105,7 @@ public record MachineConfig(
         private Path dumpDtb;
         private final List<FwCfgEntry> fwCfg = new ArrayList<>();
         private final List<DeviceSpec> devices = new ArrayList<>();
+        private final List<FlashDrive> flashDrives = new ArrayList<>();
         private boolean noReboot;
         private boolean nographic;
         private Limits limits = Limits.NONE;
@@ -120,6 +125,7 @@ public record MachineConfig(
         public Builder dumpDtb(Path v) { dumpDtb = v; return this; }
         public Builder fwCfg(FwCfgEntry v) { fwCfg.add(v); return this; }
         public Builder device(DeviceSpec v) { devices.add(v); return this; }
+        public Builder flashDrive(FlashDrive v) { flashDrives.add(v); return this; }
         public Builder noReboot(boolean v) { noReboot = v; return this; }
         public Builder nographic(boolean v) { nographic = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
@@ -129,7 +135,7 @@ public record MachineConfig(
 
         public MachineConfig build() {
             return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, fwCfg, devices,
-                    noReboot, nographic, limits, console, trace, traceOut);
+                    flashDrives, noReboot, nographic, limits, console, trace, traceOut);
         }
     }
 }

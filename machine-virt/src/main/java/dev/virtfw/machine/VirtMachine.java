@@ -17,7 +17,6 @@ import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.memory.GuestRam;
-import dev.virtfw.machine.memory.HostMapping;
 import dev.virtfw.machine.psci.Psci;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -58,7 +57,7 @@ public final class VirtMachine implements AutoCloseable {
     private final MachineConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final GuestRam ram;
-    private final HostMapping flash;
+    private final List<FlashBank> flash;
     private final MmioBus bus = new MmioBus();
     private final InputFile bios;
     private final InputFile kernel;
@@ -98,7 +97,7 @@ public final class VirtMachine implements AutoCloseable {
             }
 
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
-            this.flash = own(HostMapping.anonymous(2 * FLASH_BANK_SIZE));
+            this.flash = flashBanks();
 
             DeviceEnvironment env = new DeviceEnvironment(ram, config.console());
             bus.register(new Pl011(UART_BASE, config.console()));
@@ -116,6 +115,39 @@ public final class VirtMachine implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The two flash banks as QEMU's virt builds them: bank 0 from {@code -bios} or the first pflash
+     * drive, bank 1 from the second; a bank without either is volatile and all zero.
+     */
+    private List<FlashBank> flashBanks() {
+        FlashDrive[] drives = new FlashDrive[FlashDrive.BANKS];
+        for (FlashDrive d : config.flashDrives()) {
+            if (drives[d.bank()] != null) {
+                throw new ConfigException("-drive if=pflash,file=" + d.file() + ": drive with bus=0, unit=" + d.bank()
+                        + " (index=" + d.bank() + ") exists");
+            }
+            drives[d.bank()] = d;
+        }
+        if (bios != null && drives[0] != null) {
+            // QEMU 7.2's words (hw/arm/virt.c).
+            throw new ConfigException("The contents of the first flash device may be specified with -bios or with"
+                    + " -drive if=pflash... but you cannot use both options at once");
+        }
+        List<FlashBank> banks = new ArrayList<>();
+        for (int i = 0; i < FlashDrive.BANKS; i++) {
+            FlashBank bank;
+            if (i == 0 && bios != null) {
+                bank = FlashBank.withFirmware(bios.contents());
+            } else if (drives[i] != null) {
+                bank = FlashBank.withDrive(drives[i]);
+            } else {
+                bank = FlashBank.empty(i);
+            }
+            banks.add(own(bank));
+        }
+        return List.copyOf(banks);
     }
 
     /** Checks {@code config}, maps the files and RAM, and builds the devices. */
@@ -316,11 +348,9 @@ public final class VirtMachine implements AutoCloseable {
 
     private RunResult boot() {
         bus.reset();
-        if (bios != null) {
-            // As QEMU's ROM reset: the image is copied in again at every boot; the rest of the
-            // flash keeps what the guest wrote.
-            MemorySegment.copy(bios.contents(), 0, flash.segment(), 0, bios.size());
-        }
+        // QEMU's system reset: each bank back in read-array mode, and -bios copied in again as
+        // QEMU's ROM reset does (the rest of the flash keeps what the guest wrote).
+        flash.forEach(FlashBank::reset);
         byte[] dtb = deviceTree();
         long pc;
         long[] args;
@@ -343,7 +373,7 @@ public final class VirtMachine implements AutoCloseable {
             args = new long[] {0, 0, 0, 0};
         }
         lastDtb = dtb;
-        try (Board board = new Board(config.cpu(), ram, flash.segment(), FLASH_BASE, bus, new Psci(BOOT_CPU_AFFINITY))) {
+        try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY))) {
             synchronized (this) {
                 current = board;
             }

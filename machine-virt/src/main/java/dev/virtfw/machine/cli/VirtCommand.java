@@ -1,6 +1,7 @@
 package dev.virtfw.machine.cli;
 
 import dev.virtfw.machine.ConfigException;
+import dev.virtfw.machine.FlashDrive;
 import dev.virtfw.machine.FwCfgEntry;
 import dev.virtfw.machine.Limits;
 import dev.virtfw.machine.MachineConfig;
@@ -62,6 +63,10 @@ public final class VirtCommand implements Callable<Integer> {
 
     @Option(names = "-fw_cfg", paramLabel = "[name=]NAME,file=PATH|string=STR", description = "Add a named fw_cfg file.")
     List<String> fwCfg = new ArrayList<>();
+
+    @Option(names = "-drive", paramLabel = "if=pflash,format=raw,file=PATH[,readonly=on][,index=N]",
+            description = "A 64 MiB raw image for a flash bank: the first backs bank 0, the next bank 1.")
+    List<String> drives = new ArrayList<>();
 
     @Option(names = "-nographic", description = "No display; the serial port is on standard input and output.")
     boolean nographic;
@@ -206,6 +211,11 @@ public final class VirtCommand implements Callable<Integer> {
         }
         for (String d : devices) {
             b.device(DeviceSpec.parse(d));
+        }
+        try {
+            FlashDrive.fromOptions(drives).forEach(b::flashDrive);
+        } catch (ConfigException e) {
+            throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
         }
         if (nographic) {
             b.nographic(true);

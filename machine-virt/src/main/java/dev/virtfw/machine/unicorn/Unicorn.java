@@ -210,15 +210,10 @@ public final class Unicorn implements AutoCloseable {
             stubs = new MmioStubs(handler, read, write);
             mmioStubs.put(address, stubs);
         }
-        try {
-            check((int) uc_mmio_map.invokeExact(uc, address, size, stubs.read(), MemorySegment.NULL, stubs.write(),
-                    MemorySegment.NULL),
-                    "uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_mmio_map", t);
-        }
+        MmioStubs mapped = stubs;
+        ucCheck("uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
+                () -> (int) uc_mmio_map.invokeExact(uc, address, size, mapped.read(), MemorySegment.NULL,
+                        mapped.write(), MemorySegment.NULL));
     }
 
     /** The upcall stubs of one MMIO region, kept for the engine's life. */
@@ -229,14 +224,8 @@ public final class Unicorn implements AutoCloseable {
      * two {@link #start} calls; Unicorn drops the translated code of the range.
      */
     public void memUnmap(long address, long size) {
-        try {
-            check((int) uc_mem_unmap.invokeExact(uc, address, size),
-                    "uc_mem_unmap(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")");
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure("uc_mem_unmap", t);
-        }
+        ucCheck("uc_mem_unmap(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
+                () -> (int) uc_mem_unmap.invokeExact(uc, address, size));
     }
 
     public long regRead(int regId) {
