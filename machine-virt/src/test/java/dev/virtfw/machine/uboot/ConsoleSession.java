@@ -137,10 +137,9 @@ final class ConsoleSession implements AutoCloseable {
      */
     String command(String line) throws IOException, InterruptedException {
         send(line + "\n");
-        String echo = line + "\r\n";
-        await(echo);
-        String out = await(PROMPT_LINE);
-        return out.substring(0, out.length() - PROMPT.length()).replace("\r\n", "\n");
+        await(line + "\r");                  // the echo; its line end starts what follows
+        String out = await(PROMPT_LINE);       // "\n" + what the command printed + "\n=> "
+        return out.substring(1, out.length() - PROMPT.length()).replace("\r\n", "\n");
     }
 
     /** Types {@code line} without waiting for a prompt (reset, poweroff, boot). */
