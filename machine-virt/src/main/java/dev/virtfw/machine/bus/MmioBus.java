@@ -32,6 +32,8 @@ public final class MmioBus {
 
     private final TreeMap<Long, MmioDevice> devices = new TreeMap<>();
     private Tracer tracer;
+    /** The device of the previous access (accesses come in runs to one device); null before the first. */
+    private MmioDevice last;
 
     /** Adds a device; throws {@link ConfigException} when its window is empty, wraps or overlaps another. */
     public void register(MmioDevice device) {
@@ -105,18 +107,27 @@ public final class MmioBus {
     }
 
     private MmioDevice target(long address, int size, boolean isWrite) {
-        Map.Entry<Long, MmioDevice> e = devices.floorEntry(address);
-        String access = (isWrite ? "write of " : "read of ") + size + " byte" + (size == 1 ? "" : "s");
-        if (e == null || address - e.getKey() > e.getValue().size() - size) {
-            throw new GuestFaultException(access + " at unmapped address " + hex(address), address);
+        // Every guest access comes here: the last device hit is tried before the map, and the
+        // fault text is built only for a fault.
+        MmioDevice d = last;
+        if (d == null || address - d.base() < 0 || address - d.base() > d.size() - size) {
+            Map.Entry<Long, MmioDevice> e = devices.floorEntry(address);
+            if (e == null || address - e.getKey() > e.getValue().size() - size) {
+                throw new GuestFaultException(access(isWrite, size) + " at unmapped address " + hex(address), address);
+            }
+            d = e.getValue();
+            last = d;
         }
-        MmioDevice d = e.getValue();
         long offset = address - d.base();
         if (!d.accepts(offset, size, isWrite)) {
-            throw new GuestFaultException(access + " at " + hex(address) + " refused by " + d.name()
+            throw new GuestFaultException(access(isWrite, size) + " at " + hex(address) + " refused by " + d.name()
                     + " (offset " + hex(offset) + ")", address);
         }
         return d;
+    }
+
+    private static String access(boolean isWrite, int size) {
+        return (isWrite ? "write of " : "read of ") + size + " byte" + (size == 1 ? "" : "s");
     }
 
     private static long mask(int size) {
