@@ -27,8 +27,8 @@ final class DmaEngine {
 
     /** Executes the descriptor at {@code descriptorAddress}; the caller has already cleared the latch. */
     void transfer(long descriptorAddress) {
-        FwCfgDmaEvent event = new FwCfgDmaEvent();
-        boolean trace = event.shouldCommit();
+        FwCfgDmaEvent event = Tracing.possible() ? new FwCfgDmaEvent() : null;
+        boolean trace = event != null && event.shouldCommit();
         if (trace) {
             event.begin();
             event.descriptor = descriptorAddress;

@@ -233,6 +233,9 @@ public final class FwCfgDevice implements AutoCloseable {
 
     private void refused(long offset, int size, boolean isWrite, long value) {
         pendingHalf = NO_HALF;
+        if (!Tracing.possible()) {
+            return;
+        }
         FwCfgRefusedAccessEvent event = new FwCfgRefusedAccessEvent();
         if (event.shouldCommit()) {
             event.offset = offset;

@@ -27,6 +27,9 @@ final class Selection {
         offset = 0;
         key = found == null ? FW_CFG_INVALID : k;
         item = found == null ? FwCfgItem.NONE : found;
+        if (!Tracing.possible()) {
+            return;
+        }
         FwCfgSelectEvent event = new FwCfgSelectEvent();
         if (event.shouldCommit()) {
             event.key = k;

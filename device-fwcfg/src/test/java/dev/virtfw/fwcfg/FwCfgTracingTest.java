@@ -93,4 +93,18 @@ class FwCfgTracingTest {
         }
         assertThat(FlightRecorder.isInitialized()).isTrue();
     }
+
+    @Test
+    @DisplayName("issue 3: free when off: with no recorder, the device never loads JFR's internals (about 120 ms of start-up)")
+    void noRecorderNoJfr() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaBin, "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
+                NoRecorderMain.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("done").contains(FwCfgDevice.class.getName());
+        assertThat(out.lines().filter(l -> l.contains("jdk.jfr.internal.")).toList())
+                .as("JFR classes loaded without a recorder").isEmpty();
+        assertThat(out).doesNotContain(FwCfgSelectEvent.class.getName() + " ");
+    }
 }
