@@ -95,6 +95,10 @@ final class Board implements EngineHooks, AutoCloseable {
     private final long[] arrayReads;
     /** The banks' mappings should follow their devices' modes again. */
     private boolean remapWanted;
+    /** Whether guest RAM is mapped executable, i.e. the guest has run code from RAM in this boot. */
+    private boolean ramExecutable;
+    /** The guest tried to fetch from RAM before it was executable: the run loop makes it so. */
+    private boolean ramExecWanted;
     private volatile Stop stop;
 
     Board(CpuModel cpu, GuestRam ram, List<FlashBank> flash, MmioBus bus, Psci psci) {
@@ -116,7 +120,12 @@ final class Board implements EngineHooks, AutoCloseable {
                 map(i, bank.device().inReadArrayMode());
                 bank.observe(observer);
             }
-            uc.memMapPtr(ram.base(), ram.segment(), rwx);
+            // RAM starts without execute permission: until the guest first runs code from RAM no
+            // translated code can stand for it, so a store by the host (a DMA, a loaded kernel)
+            // has nothing to invalidate. TB_REMOVE_CACHE costs ~0.5 ms per MiB the first time a
+            // range is written (the benchmark's profile): a firmware loading a kernel by DMA from
+            // flash pays nothing. The first fetch from RAM makes it executable (see run()).
+            uc.memMapPtr(ram.base(), ram.segment(), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
             MmioHandler busPort = new MmioHandler() {
                 @Override
                 public long read(long address, int size) {
@@ -131,7 +140,11 @@ final class Board implements EngineHooks, AutoCloseable {
             for (MmioBus.Window w : bus.regions()) {
                 uc.mmioMap(w.start(), w.size(), busPort);
             }
-            ram.setWriteListener((gpa, length) -> uc.removeCache(gpa, gpa + length));
+            ram.setWriteListener((gpa, length) -> {
+                if (ramExecutable) {
+                    uc.removeCache(gpa, gpa + length);
+                }
+            });
             uc.cpRegWrite(SysReg.SCR_EL3, SCR_EL3_VALUE);
             uc.cpRegWrite(SysReg.HCR_EL2, HCR_EL2_VALUE);
         } catch (RuntimeException e) {
@@ -319,6 +332,15 @@ final class Board implements EngineHooks, AutoCloseable {
                 next = at;
                 continue;
             }
+            if (ramExecWanted) {
+                // The first fetch from RAM: from now on every store into RAM by the host drops
+                // the translated code it overwrites. Outside any callback, as uc_mem_protect must be.
+                ramExecWanted = false;
+                ramExecutable = true;
+                uc.memProtect(ram.base(), ram.size(), Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC);
+                next = at;
+                continue;
+            }
             if (remapWanted) {
                 // A fetch from, or many reads of, a bank routed to its device in read-array mode.
                 remapWanted = false;
@@ -363,6 +385,10 @@ final class Board implements EngineHooks, AutoCloseable {
 
     @Override
     public void invalidMemory(int type, long address, int size, long value) {
+        if (type == Unicorn.UC_MEM_FETCH_PROT && !ramExecutable && ram.contains(address, 1)) {
+            ramExecWanted = true;   // unhandled: the engine stops before the fetch; the loop retries it
+            return;
+        }
         FlashBank bank = bankAt(address);
         if (bank != null) {
             boolean mapped = arrayMapped[flash.indexOf(bank)];

@@ -228,6 +228,12 @@ public final class Unicorn implements AutoCloseable {
                 () -> (int) uc_mem_unmap.invokeExact(uc, address, size));
     }
 
+    /** Sets the permissions of mapped memory [address, address + size) (uc_mem_protect); never from a callback. */
+    public void memProtect(long address, long size, int perms) {
+        ucCheck("uc_mem_protect(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
+                () -> (int) uc_mem_protect.invokeExact(uc, address, size, perms));
+    }
+
     public long regRead(int regId) {
         ucCheck("uc_reg_read", () -> (int) uc_reg_read.invokeExact(uc, regId, scratch));
         return scratch.get(JAVA_LONG, 0);

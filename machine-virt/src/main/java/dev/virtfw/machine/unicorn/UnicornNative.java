@@ -83,6 +83,7 @@ final class UnicornNative {
     static final MethodHandle uc_ctl_u64_u64;
     static final MethodHandle uc_mem_map_ptr;
     static final MethodHandle uc_mem_unmap;
+    static final MethodHandle uc_mem_protect;
     static final MethodHandle uc_mmio_map;
     static final MethodHandle uc_reg_read;
     static final MethodHandle uc_reg_write;
@@ -117,6 +118,7 @@ final class UnicornNative {
         uc_mem_map_ptr = bind(lib, "uc_mem_map_ptr",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
         uc_mem_unmap = bind(lib, "uc_mem_unmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        uc_mem_protect = bind(lib, "uc_mem_protect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
         uc_mmio_map = bind(lib, "uc_mmio_map",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         uc_reg_read = bind(lib, "uc_reg_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
