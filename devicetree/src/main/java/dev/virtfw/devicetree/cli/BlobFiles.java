@@ -1,5 +1,7 @@
 package dev.virtfw.devicetree.cli;
 
+import dev.virtfw.devicetree.DeviceTree;
+import dev.virtfw.devicetree.Dtb;
 import dev.virtfw.devicetree.DtbFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +76,16 @@ final class BlobFiles {
                     new CliException(ExitCode.INVALID_INPUT, file + ": cannot write: permission denied", e);
             default -> new CliException(ExitCode.UNEXPECTED_STATE, file + ": cannot write: " + describe(e), e);
         };
+    }
+
+    /** The file read ({@link #read}) and parsed; a blob the library refuses is {@link #malformed}. */
+    static DeviceTree readTree(Path file) {
+        byte[] blob = read(file);
+        try {
+            return Dtb.parse(blob);
+        } catch (DtbFormatException e) {
+            throw malformed(file, e);
+        }
     }
 
     /** The one line for a blob the library refused: the file, the fault and its offset. */

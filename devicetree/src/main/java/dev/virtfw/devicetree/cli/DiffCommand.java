@@ -1,8 +1,6 @@
 package dev.virtfw.devicetree.cli;
 
 import dev.virtfw.devicetree.DeviceTree;
-import dev.virtfw.devicetree.Dtb;
-import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.devicetree.TreeDiff;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,8 +35,8 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DeviceTree a = parse(left);
-        DeviceTree b = parse(right);
+        DeviceTree a = BlobFiles.readTree(left);
+        DeviceTree b = BlobFiles.readTree(right);
         List<TreeDiff.Difference> differences = TreeDiff.compare(a, b);
         PrintWriter out = spec.commandLine().getOut();
         for (TreeDiff.Difference difference : differences) {
@@ -46,14 +44,5 @@ final class DiffCommand implements Callable<Integer> {
         }
         out.flush();
         return (differences.isEmpty() ? ExitCode.OK : ExitCode.FOUND_PROBLEMS).status();
-    }
-
-    private static DeviceTree parse(Path file) {
-        byte[] blob = BlobFiles.read(file);
-        try {
-            return Dtb.parse(blob);
-        } catch (DtbFormatException e) {
-            throw BlobFiles.malformed(file, e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.virtfw.devicetree.cli;
 
 import dev.virtfw.devicetree.DeviceTree;
 import dev.virtfw.devicetree.Dtb;
-import dev.virtfw.devicetree.DtbFormatException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,13 +29,7 @@ final class DtbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        byte[] blob = BlobFiles.read(input);
-        DeviceTree tree;
-        try {
-            tree = Dtb.parse(blob);
-        } catch (DtbFormatException e) {
-            throw BlobFiles.malformed(input, e);
-        }
+        DeviceTree tree = BlobFiles.readTree(input);
         BlobFiles.write(output, Dtb.write(tree));
         return ExitCode.OK.status();
     }

@@ -1,8 +1,6 @@
 package dev.virtfw.devicetree.cli;
 
 import dev.virtfw.devicetree.DeviceTree;
-import dev.virtfw.devicetree.Dtb;
-import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.devicetree.DtsPrinter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -39,13 +37,7 @@ final class DtsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        byte[] blob = BlobFiles.read(input);
-        DeviceTree tree;
-        try {
-            tree = Dtb.parse(blob);
-        } catch (DtbFormatException e) {
-            throw BlobFiles.malformed(input, e);
-        }
+        DeviceTree tree = BlobFiles.readTree(input);
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
             try {

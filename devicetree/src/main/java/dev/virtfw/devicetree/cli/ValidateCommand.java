@@ -1,8 +1,6 @@
 package dev.virtfw.devicetree.cli;
 
 import dev.virtfw.devicetree.DeviceTree;
-import dev.virtfw.devicetree.Dtb;
-import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.devicetree.Finding;
 import dev.virtfw.devicetree.Validator;
 import java.io.PrintWriter;
@@ -41,13 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        byte[] blob = BlobFiles.read(input);
-        DeviceTree tree;
-        try {
-            tree = Dtb.parse(blob);
-        } catch (DtbFormatException e) {
-            throw BlobFiles.malformed(input, e);
-        }
+        DeviceTree tree = BlobFiles.readTree(input);
         Validator.Options options = machine ? Validator.Options.forMachine() : Validator.Options.defaults();
         List<Finding> findings = Validator.validate(tree, options).stream()
                 .filter(f -> !errorsOnly || f.severity() == Finding.Severity.ERROR)
