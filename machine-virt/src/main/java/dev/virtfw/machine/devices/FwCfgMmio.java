@@ -7,19 +7,15 @@ import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
 
 /**
- * The fw_cfg device (module device-fwcfg) on the board's bus. A system reset starts a fresh device
- * over the same items, as QEMU's fw_cfg_reset returns to the signature with no DMA address latched.
+ * The fw_cfg device (module device-fwcfg) on the board's bus. A system reset is the device's own
+ * {@link FwCfgDevice#reset()}, QEMU's fw_cfg_reset: the signature selected, no DMA address latched.
  */
 public final class FwCfgMmio implements MmioDevice, AutoCloseable {
     private final long base;
-    private final FwCfgItems items;
-    private final GuestMemory memory;
-    private FwCfgDevice device;
+    private final FwCfgDevice device;
 
     public FwCfgMmio(long base, FwCfgItems items, GuestMemory memory) {
         this.base = base;
-        this.items = items;
-        this.memory = memory;
         this.device = new FwCfgDevice(items, memory);
     }
 
@@ -55,7 +51,7 @@ public final class FwCfgMmio implements MmioDevice, AutoCloseable {
 
     @Override
     public void reset() {
-        device = new FwCfgDevice(items, memory);
+        device.reset();
     }
 
     @Override
@@ -65,7 +61,7 @@ public final class FwCfgMmio implements MmioDevice, AutoCloseable {
 
     /** The items served. */
     public FwCfgItems items() {
-        return items;
+        return device.items();
     }
 
     @Override
