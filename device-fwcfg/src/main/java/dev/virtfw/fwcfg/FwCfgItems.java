@@ -47,6 +47,7 @@ public final class FwCfgItems implements AutoCloseable {
     private final FwCfgItem[] entries;
     private final FwCfgItem[] archEntries;
     private final TreeMap<String, FwCfgItem> files = new TreeMap<>(STRCMP_ORDER);
+    private final List<MemorySegment> mapped = new ArrayList<>();
     private boolean sealed;
     private boolean closed;
 
@@ -284,6 +285,15 @@ public final class FwCfgItems implements AutoCloseable {
         return List.copyOf(list);
     }
 
+    /**
+     * The contents of the items that are file mappings (kernel, initrd, {@code -fw_cfg file=}), in
+     * the order they were added: what a host may fault in ahead of the guest's first read, as QEMU
+     * has by reading the files at start-up. Read-only views, valid until {@link #close()}.
+     */
+    public List<MemorySegment> mappedContents() {
+        return List.copyOf(mapped);
+    }
+
     /** Releases every item's memory and mapping. Idempotent. */
     @Override
     public void close() {
@@ -429,7 +439,9 @@ public final class FwCfgItems implements AutoCloseable {
             if (size == 0) {
                 return MemorySegment.ofArray(new byte[0]);
             }
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asReadOnly();
+            MemorySegment contents = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asReadOnly();
+            mapped.add(contents);
+            return contents;
         } catch (IOException | UnsupportedOperationException e) {
             String text = "cannot map " + file + ": " + e.getMessage();
             throw new FwCfgConfigException(Reason.FILE_UNREADABLE, key, name,

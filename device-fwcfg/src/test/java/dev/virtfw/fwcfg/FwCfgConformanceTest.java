@@ -4,6 +4,7 @@ import static dev.virtfw.fwcfg.FwCfgSpec.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -1160,6 +1161,30 @@ class FwCfgConformanceTest {
             assertThat(item.contents().toArray(Layouts.U8)).isEqualTo(pattern(4096));
             it.close();
             assertThatThrownBy(() -> item.contents().get(Layouts.U8, 0)).isInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
+        @DisplayName("issue 9: mappedContents lists the file mappings (kernel, initrd, file items) and no copied item")
+        void mappedContentsAreTheFileMappings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            java.nio.file.Path kernel = java.nio.file.Files.write(dir.resolve("Image"), pattern(5000));
+            java.nio.file.Path initrd = java.nio.file.Files.write(dir.resolve("initrd"), pattern(300));
+            java.nio.file.Path blob = java.nio.file.Files.write(dir.resolve("blob"), pattern(4096));
+            java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("empty"), new byte[0]);
+            try (FwCfgItems it = FwCfgItems.create().addQemuDefaultFiles()) {
+                it.addFile("opt/copied", pattern(64));
+                it.addFile("opt/blob", blob);
+                it.addFile("opt/empty", empty);
+                it.addKernelBoot(kernel, initrd, "quiet");
+                List<MemorySegment> mapped = it.mappedContents();
+                assertThat(mapped).extracting(MemorySegment::byteSize).containsExactly(4096L, 5000L, 300L);
+                assertThat(mapped).allSatisfy(s -> {
+                    assertThat(s.isMapped()).isTrue();
+                    assertThat(s.isReadOnly()).isTrue();
+                });
+                assertThat(mapped.get(0).toArray(Layouts.U8)).isEqualTo(pattern(4096));
+                assertThat(mapped.get(1).address()).isEqualTo(it.item(FW_CFG_KERNEL_DATA).orElseThrow().contents().address());
+                assertThatThrownBy(() -> mapped.add(MemorySegment.NULL)).isInstanceOf(UnsupportedOperationException.class);
+            }
         }
 
         @Test

@@ -17,6 +17,7 @@ import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.memory.GuestRam;
+import dev.virtfw.machine.memory.Preloader;
 import dev.virtfw.machine.psci.Psci;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -101,8 +102,11 @@ public final class VirtMachine implements AutoCloseable {
 
             DeviceEnvironment env = new DeviceEnvironment(ram, config.console());
             bus.register(new Pl011(UART_BASE, config.console()));
-            FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, fwCfgItems(), ram));
+            FwCfgItems items = fwCfgItems();
+            FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, ram));
             bus.register(fwCfg);
+            // Closed before the items (resources close in reverse order): the thread is done first.
+            own(Preloader.start(items.mappedContents()));
             for (DeviceSpec spec : config.devices()) {
                 MmioDevice device = createDevice(spec, env);
                 if (device instanceof AutoCloseable c) {
