@@ -16,6 +16,7 @@ import dev.virtfw.machine.bus.MmioDeviceProvider;
 import dev.virtfw.machine.devices.FwCfgJit;
 import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
+import dev.virtfw.machine.dt.HostEntropy;
 import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.Preloader;
@@ -23,7 +24,6 @@ import dev.virtfw.machine.psci.Psci;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ public final class VirtMachine implements AutoCloseable {
     static final int FDT_MAX_SIZE = 1 << 20;
     /** The total size QEMU gives a {@code -dtb} tree: (file size + 10000) * 2. */
     private final int userDtbRoom;
-    private final RandomGenerator seeds = new SecureRandom();
+    private final RandomGenerator seeds = new HostEntropy();
     private volatile Board current;
     private byte[] lastDtb;
 
