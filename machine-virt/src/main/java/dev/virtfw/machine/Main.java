@@ -12,6 +12,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Prestart.begin(args);
         if (DemoCommand.selects(args)) {
             // No arguments, or --demo...: the built-in fw_cfg demo (issue 5).
             System.exit(DemoCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -24,6 +24,15 @@ public final class HostMapping implements AutoCloseable {
         this.mappingSize = mappingSize;
     }
 
+    /** Binds the libc calls behind this class now (a background thread's work at start-up). */
+    public static void prepare() {
+        try {
+            Posix.mmap.type();
+        } catch (RuntimeException | Error e) {
+            // reported by the first mapping
+        }
+    }
+
     /** Maps {@code size} bytes (a positive multiple of 4 KiB) of zeroed memory. */
     @SuppressWarnings("restricted")
     public static HostMapping anonymous(long size) {

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -66,6 +67,28 @@ public final class Unicorn implements AutoCloseable {
                             long.class, int.class, long.class, MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Does ahead of time what the first engine would otherwise do on the caller's clock: loads the
+     * library, binds the downcalls, and has the FFM linker generate the code for the four callback
+     * shapes (its stubs are cached per shape, so later stubs for real targets are cheap). Meant for
+     * a background thread while the command line is parsed; any number of calls, from any thread.
+     * Never throws: a library that cannot be loaded is reported by {@link #open} as before.
+     */
+    public static void prepare() {
+        try {
+            if (LIBRARY_PATH == null) {
+                return; // no library: open() reports why
+            }
+            try (Arena scratch = Arena.ofConfined()) {
+                for (FunctionDescriptor shape : new FunctionDescriptor[] {MMIO_READ, MMIO_WRITE, HOOK_INTR, HOOK_MEM_INVALID}) {
+                    LINKER.upcallStub(MethodHandles.empty(shape.toMethodType()), shape, scratch);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            // Only an optimisation: the first engine will do (and report) the same work.
         }
     }
 

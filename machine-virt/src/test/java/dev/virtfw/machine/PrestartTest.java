@@ -1,0 +1,44 @@
+package dev.virtfw.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrestartTest {
+
+    @Test
+    @DisplayName("issue 9: nothing is prepared for --help, --version or the benchmark driver; a board run is")
+    void onlyForRuns() {
+        assertThat(Prestart.begin(new String[] {"--help"})).isFalse();
+        assertThat(Prestart.begin(new String[] {"-M", "virt", "--version"})).isFalse();
+        assertThat(Prestart.begin(new String[] {"--bench", "tiny"})).isFalse();
+        assertThat(Prestart.begin(new String[] {"--bench=tiny"})).isFalse();
+        assertThat(Prestart.begin(new String[] {"-M", "virt", "-bios", "x.bin"})).isTrue();
+        Prestart.prepare(); // again, on this thread: idempotent, never throws
+    }
+
+    @Test
+    @DisplayName("issue 9: a Unicorn library that cannot be loaded is still one clear line, not a trace from the prestart thread")
+    void missingLibraryStaysOneLine(@TempDir Path dir) throws Exception {
+        Path bios = Files.write(dir.resolve("bios.bin"), new byte[4096]);
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
+                "-Dvirtfw.unicorn.lib=" + dir.resolve("no/libunicorn.so.2"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-M", "virt", "-nographic", "-bios", bios.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isNotZero();
+        assertThat(out).isEmpty();
+        assertThat(err.lines().toList()).as(err).hasSize(1);
+        assertThat(err).startsWith("virt: error: ").contains("Unicorn library not found at " + dir.resolve("no"));
+    }
+}
