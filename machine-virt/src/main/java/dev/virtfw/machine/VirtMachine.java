@@ -13,7 +13,6 @@ import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.bus.MmioBus;
 import dev.virtfw.machine.bus.MmioDevice;
 import dev.virtfw.machine.bus.MmioDeviceProvider;
-import dev.virtfw.machine.devices.FwCfgJit;
 import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.dt.HostEntropy;
@@ -76,7 +75,6 @@ public final class VirtMachine implements AutoCloseable {
 
     private VirtMachine(MachineConfig config) {
         this.config = config;
-        FwCfgJit.warmUpOnce();
         try {
             checkRam(config.ramSize());
             this.bios = config.bios() == null ? null : own(InputFile.map(config.bios(), "-bios"));
