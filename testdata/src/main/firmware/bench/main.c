@@ -10,13 +10,16 @@
  *   legacy8 <file>           the whole file with 8-byte data register reads
  *   mmio1 <file> <count>     <count> 1-byte data reads, values discarded
  *   mmio8 <file> <count>     <count> 8-byte data reads, values discarded
+ *   store8 <file>            8-byte stores of a counter over the legacy
+ *                            buffer (sized to the file): what the legacy8
+ *                            loop does besides its data register reads
  *
  * Lines printed:
  *
  *   virtfw bench
  *   TIME entry 0 <counter> <freq>
  *   TIME bench-<step>:<file> <bytes or accesses> <ticks> <freq>
- *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8)
+ *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8, store8)
  *   BENCH sample <step>:<file> first=0x<16 hex> last=0x<16 hex>
  *        (the first and last 8 bytes loaded, little-endian words)
  *   BENCH error <what>: <why>
@@ -202,6 +205,21 @@ static void step_mmio(const struct fwcfg_file *f, int width, u64 count)
 	printf("BENCH sum %s:%s 0x%016lx\n", width == 1 ? "mmio1" : "mmio8", f->name, sink);
 }
 
+static void step_store8(const struct fwcfg_file *f)
+{
+	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
+	if (!buf) {
+		error(f->name, "no room in RAM for the legacy buffer");
+		return;
+	}
+	u64 n = f->size / 8;
+	u64 t0 = timer_count();
+	for (u64 i = 0; i < n; i++)
+		buf[i] = i;
+	u64 t1 = timer_count();
+	timing("store8", f->name, n, t1 - t0);
+}
+
 /* Splits one plan line into at most MAX_WORDS words; returns the count. */
 static int split(char *line, char *words[MAX_WORDS])
 {
@@ -258,6 +276,8 @@ static void run_line(char *line)
 		step_mmio(&f, 1, arg);
 	else if (strcmp(w[0], "mmio8") == 0)
 		step_mmio(&f, 8, arg);
+	else if (strcmp(w[0], "store8") == 0)
+		step_store8(&f);
 	else {
 		error(w[0], "unknown step");
 		return;

@@ -122,7 +122,7 @@ class BenchParsingTest {
         }
 
         @Test
-        void planLoadsByDmaFirstThenSingleAccessesThenLegacy() {
+        void planLoadsByDmaFirstThenSingleAccessesThenLegacyAndStores() {
             String plan = Bench.plan(BenchSpec.parse("quick"));
             assertThat(plan.lines()).containsExactly(
                     "dma opt/virtfw/bench/1M 3", "dma opt/virtfw/bench/16M 3", "dma opt/virtfw/bench/64M 3",
@@ -130,6 +130,7 @@ class BenchParsingTest {
                     "mmio1 opt/virtfw/bench/256M 500000", "mmio1 opt/virtfw/bench/256M 500000",
                     "mmio8 opt/virtfw/bench/256M 500000", "mmio8 opt/virtfw/bench/256M 500000",
                     "mmio8 opt/virtfw/bench/256M 500000", "legacy8 opt/virtfw/bench/1M", "legacy8 opt/virtfw/bench/16M",
+                    "store8 opt/virtfw/bench/16M", "store8 opt/virtfw/bench/16M", "store8 opt/virtfw/bench/16M",
                     "legacy1 opt/virtfw/bench/1M");
             assertThat(Bench.plan(BenchSpec.parse("tiny")).lines()).contains("mmio1 opt/virtfw/bench/64K 1000",
                     "mmio8 opt/virtfw/bench/64K 1000");

@@ -49,6 +49,7 @@ class BenchSmokeTest {
                 "one legacy MMIO access (guest-timed)/1-byte data read, best batch",
                 "one legacy MMIO access (guest-timed)/8-byte data read, first batch",
                 "one legacy MMIO access (guest-timed)/8-byte data read, best batch",
+                "guest RAM store (guest-timed)/8-byte store to RAM, best batch",
                 "start-up and boot (parent-timed from spawn)/process start to first guest output",
                 "start-up and boot (parent-timed from spawn)/DMA: firmware start",
                 "start-up and boot (parent-timed from spawn)/DMA: kernel setup",
@@ -83,7 +84,7 @@ class BenchSmokeTest {
         assertThat(image).as("PNG readable").isNotNull();
         assertThat(image.getWidth()).isEqualTo(BenchChart.WIDTH);
         assertThat(image.getHeight()).isEqualTo(120 + BenchChart.ROW_HEIGHT * BenchChart.bars(o.table()));
-        assertThat(BenchChart.bars(o.table())).isEqualTo(20);
+        assertThat(BenchChart.bars(o.table())).isEqualTo(21);
         assertThat(Files.readString(o.text())).contains("ours/QEMU", "Goals:", "== throughput (guest-timed)");
         Files.copy(o.text(), Path.of(System.getProperty("java.io.tmpdir"), "virtfw-bench-smoke.txt"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
