@@ -24,6 +24,12 @@ class PrestartTest {
     }
 
     @Test
+    @DisplayName("issue 9: the first-use DMA runs its three checked transfers on private memory (none with a recorder)")
+    void firstDmaOnPrivateMemory() {
+        assertThat(Prestart.firstDma()).isEqualTo(jdk.jfr.FlightRecorder.isInitialized() ? 0 : 3);
+    }
+
+    @Test
     @DisplayName("issue 9: a Unicorn library that cannot be loaded is still one clear line, not a trace from the prestart thread")
     void missingLibraryStaysOneLine(@TempDir Path dir) throws Exception {
         Path bios = Files.write(dir.resolve("bios.bin"), new byte[4096]);
