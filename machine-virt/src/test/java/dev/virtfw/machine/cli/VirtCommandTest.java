@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,32 @@ class VirtCommandTest {
         assertThat(o.stderr()).isEqualTo("virt: device tree written to " + f + System.lineSeparator());
         var memory = Dtb.parse(Files.readAllBytes(f)).find("/memory@40000000").orElseThrow();
         assertThat(memory.property("reg").orElseThrow().asU64Array()).containsExactly(0x4000_0000L, 1L << 30);
+    }
+
+    @Test
+    @DisplayName("QEMU's spellings: -machine and -no-reboot with one dash, -help, -version")
+    void qemuSpellings(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("virt.dtb");
+        Outcome o = run("-machine", "virt,dumpdtb=" + f, "-no-reboot", "-nographic");
+        assertThat(o.status()).as(o.stderr()).isZero();
+        assertThat(Files.exists(f)).isTrue();
+        assertThat(run("-help").stdout()).startsWith("usage: virt [options]");
+        Outcome v = run("-version");
+        assertThat(v.status()).isZero();
+        assertThat(v.stdout()).isEqualTo(VirtCommand.VERSION + System.lineSeparator());
+    }
+
+    @Test
+    @DisplayName("as in QEMU, an option given twice takes its last value; -fw_cfg and -drive add up")
+    void lastValueWins(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("virt.dtb");
+        Outcome o = run("-m", "64", "-M", "virt,dumpdtb=/nonexistent/never.dtb", "-m", "1G", "-M", "virt,dumpdtb=" + f);
+        assertThat(o.status()).as(o.stderr()).isZero();
+        var memory = Dtb.parse(Files.readAllBytes(f)).find("/memory@40000000").orElseThrow();
+        assertThat(memory.property("reg").orElseThrow().asU64Array()).containsExactly(0x4000_0000L, 1L << 30);
+        // Two -fw_cfg of one name: both reach the machine, which refuses the second.
+        assertOneErrorLine(run("-bios", hello.toString(), "-fw_cfg", "opt/a,string=1", "-fw_cfg", "opt/a,string=2"), 2,
+                "virt: error: -fw_cfg: fw_cfg file \"opt/a\": a file of this name is already there");
     }
 
     @Test
@@ -130,6 +157,22 @@ class VirtCommandTest {
         void unknownOption() {
             assertOneErrorLine(run("-bios", hello.toString(), "-frobnicate"), 2,
                     "virt: error: Unknown option: '-frobnicate' (see --help)");
+        }
+
+        @Test
+        @DisplayName("a value missing, a stray argument, a partial option name and a bad number are one line each")
+        void malformedCommandLines() {
+            assertOneErrorLine(run("-nographic", "-bios"), 2, "virt: error: option '-bios' needs a value (FILE) (see --help)");
+            assertOneErrorLine(run("-bios", hello.toString(), "extra"), 2,
+                    "virt: error: unexpected argument 'extra' (options take one value each; see --help)");
+            assertOneErrorLine(run("-nographi", "-bios", hello.toString()), 2,
+                    "virt: error: Unknown option: '-nographi' (see --help)");
+            assertOneErrorLine(run("-bios", hello.toString(), "--max-instructions", "many"), 2,
+                    "virt: error: --max-instructions many: not a number");
+            assertOneErrorLine(run("-bios", hello.toString(), "--time-limit", "soon"), 2,
+                    "virt: error: --time-limit soon: not a number");
+            assertOneErrorLine(run("-bios", "bad\u0000name"), 2,
+                    "virt: error: -bios bad\u0000name: not a file name (Nul character not allowed)");
         }
 
         @Test
