@@ -44,6 +44,7 @@ final class Prestart {
         HostMapping.prepare();
         Unicorn.prepare();
         firstDma();
+        Unicorn.prepareLate();
     }
 
     /** One checked fw_cfg transfer on a private device over a private GuestRam (see FwCfgWarmUp). */

@@ -30,6 +30,29 @@ class PrestartTest {
     }
 
     @Test
+    @DisplayName("issue 9: the late-bound downcalls (stop, close, protect, remove cache) work when first used after start")
+    void lateBoundDowncallsWork() {
+        dev.virtfw.machine.unicorn.Unicorn.prepareLate(); // idempotent, never throws
+        try (var uc = dev.virtfw.machine.unicorn.Unicorn.open(dev.virtfw.machine.unicorn.CpuModel.CORTEX_A57,
+                new dev.virtfw.machine.unicorn.EngineHooks() {
+                    @Override
+                    public void interrupt(int intno) {}
+
+                    @Override
+                    public void invalidMemory(int type, long address, int size, long value) {}
+                });
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment page = arena.allocate(1 << 16, 1 << 12);
+            uc.memMapPtr(0x1000_0000L, page, dev.virtfw.machine.unicorn.Unicorn.PROT_READ);
+            uc.memProtect(0x1000_0000L, 1 << 16, dev.virtfw.machine.unicorn.Unicorn.PROT_READ
+                    | dev.virtfw.machine.unicorn.Unicorn.PROT_WRITE);
+            uc.removeCache(0x1000_0000L, 0x1000_0000L + (1 << 16));
+            uc.memUnmap(0x1000_0000L, 1 << 16);
+            uc.stop();
+        }
+    }
+
+    @Test
     @DisplayName("issue 9: a Unicorn library that cannot be loaded is still one clear line, not a trace from the prestart thread")
     void missingLibraryStaysOneLine(@TempDir Path dir) throws Exception {
         Path bios = Files.write(dir.resolve("bios.bin"), new byte[4096]);

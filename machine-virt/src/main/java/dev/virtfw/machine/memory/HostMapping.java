@@ -76,7 +76,7 @@ public final class HostMapping implements AutoCloseable {
         }
         arena.close();
         try {
-            int ignored = (int) Posix.munmap.invokeExact(mapping, mappingSize);
+            int ignored = (int) Posix.Munmap.HANDLE.invokeExact(mapping, mappingSize);
         } catch (Throwable t) {
             // Nothing sensible is left to do: the mapping stays until the process ends.
         }

@@ -26,8 +26,11 @@ final class Posix {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     /** int madvise(void *addr, size_t length, int advice) */
     static final MethodHandle madvise = bind("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    /** int munmap(void *addr, size_t length) */
-    static final MethodHandle munmap = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /** int munmap(void *addr, size_t length): bound on first use (a mapping's close), off the start-up path. */
+    static final class Munmap {
+        static final MethodHandle HANDLE = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
 
     private Posix() {}
 

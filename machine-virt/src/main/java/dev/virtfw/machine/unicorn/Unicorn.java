@@ -92,6 +92,20 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds the downcalls a run needs only later (stop, close, memory protection, translated-code
+     * removal), for a background thread once {@link #prepare} is done; never throws.
+     */
+    public static void prepareLate() {
+        try {
+            for (Object h : new Object[] {UcMemProtect.HANDLE, UcCtlU64U64.HANDLE, UcEmuStop.HANDLE, UcClose.HANDLE}) {
+                Objects.requireNonNull(h, "handle");
+            }
+        } catch (RuntimeException | Error e) {
+            // reported by the first real use
+        }
+    }
+
     /** The version {@code uc_version} reports. */
     public record Version(int major, int minor, int patch) {
         public boolean atLeast(int wantMajor, int wantMinor) {
@@ -248,13 +262,13 @@ public final class Unicorn implements AutoCloseable {
      */
     public void memUnmap(long address, long size) {
         ucCheck("uc_mem_unmap(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
-                () -> (int) uc_mem_unmap.invokeExact(uc, address, size));
+                () -> (int) UcMemUnmap.HANDLE.invokeExact(uc, address, size));
     }
 
     /** Sets the permissions of mapped memory [address, address + size) (uc_mem_protect); never from a callback. */
     public void memProtect(long address, long size, int perms) {
         ucCheck("uc_mem_protect(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
-                () -> (int) uc_mem_protect.invokeExact(uc, address, size, perms));
+                () -> (int) UcMemProtect.HANDLE.invokeExact(uc, address, size, perms));
     }
 
     public long regRead(int regId) {
@@ -300,7 +314,7 @@ public final class Unicorn implements AutoCloseable {
     /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
     public void removeCache(long begin, long end) {
         ucCheck("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",
-                () -> (int) uc_ctl_u64_u64.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end));
+                () -> (int) UcCtlU64U64.HANDLE.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end));
     }
 
     /**
@@ -323,7 +337,7 @@ public final class Unicorn implements AutoCloseable {
                 return;
             }
             try {
-                int ignored = (int) uc_emu_stop.invokeExact(uc);
+                int ignored = (int) UcEmuStop.HANDLE.invokeExact(uc);
             } catch (Throwable t) {
                 recordFailure(t);
             }
@@ -401,7 +415,7 @@ public final class Unicorn implements AutoCloseable {
             }
             closed = true;
             try {
-                int ignored = (int) uc_close.invokeExact(uc);
+                int ignored = (int) UcClose.HANDLE.invokeExact(uc);
             } catch (Throwable t) {
                 recordFailure(t);
             }

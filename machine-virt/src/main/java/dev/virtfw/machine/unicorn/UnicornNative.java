@@ -74,21 +74,16 @@ final class UnicornNative {
 
     private static final UnicornException LOAD_FAILURE;
     static final String LIBRARY_PATH;
+    private static final SymbolLookup LIBRARY;
 
     static final MethodHandle uc_version;
     static final MethodHandle uc_open;
-    static final MethodHandle uc_close;
-    static final MethodHandle uc_strerror;
     static final MethodHandle uc_ctl_int;
-    static final MethodHandle uc_ctl_u64_u64;
     static final MethodHandle uc_mem_map_ptr;
-    static final MethodHandle uc_mem_unmap;
-    static final MethodHandle uc_mem_protect;
     static final MethodHandle uc_mmio_map;
     static final MethodHandle uc_reg_read;
     static final MethodHandle uc_reg_write;
     static final MethodHandle uc_emu_start;
-    static final MethodHandle uc_emu_stop;
     static final MethodHandle uc_hook_add;
 
     static {
@@ -106,26 +101,19 @@ final class UnicornNative {
         }
         LOAD_FAILURE = failure;
         LIBRARY_PATH = path;
+        LIBRARY = lib;
         uc_version = bind(lib, "uc_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         uc_open = bind(lib, "uc_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-        uc_close = bind(lib, "uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        uc_strerror = bind(lib, "uc_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         uc_ctl_int = bind(lib, "uc_ctl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-        uc_ctl_u64_u64 = bind(lib, "uc_ctl",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG),
                 Linker.Option.firstVariadicArg(2));
         uc_mem_map_ptr = bind(lib, "uc_mem_map_ptr",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
-        uc_mem_unmap = bind(lib, "uc_mem_unmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        uc_mem_protect = bind(lib, "uc_mem_protect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
         uc_mmio_map = bind(lib, "uc_mmio_map",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         uc_reg_read = bind(lib, "uc_reg_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         uc_reg_write = bind(lib, "uc_reg_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         uc_emu_start = bind(lib, "uc_emu_start",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-        uc_emu_stop = bind(lib, "uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         // uc_hook_add(uc, uc_hook *hh, int type, void *callback, void *user_data, uint64_t begin, uint64_t end, ...):
         // the hooks used here take no variadic argument.
         uc_hook_add = bind(lib, "uc_hook_add",
@@ -134,6 +122,43 @@ final class UnicornNative {
     }
 
     private UnicornNative() {}
+
+    // Downcalls a run does not need before the guest's first instruction, bound on first use: each
+    // distinct shape costs the linker ~4 ms of class generation (a class-loading time line of the
+    // start-up thread). A holder class per handle: the JVM initialises it once, on first access.
+
+    /** uc_close(uc): at the end of a run. */
+    static final class UcClose {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    /** uc_emu_stop(uc): when the board stops the guest. */
+    static final class UcEmuStop {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    /** uc_strerror(err): for an error message. */
+    static final class UcStrerror {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    /** uc_mem_unmap(uc, address, size): when flash leaves read-array mode. */
+    static final class UcMemUnmap {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_mem_unmap",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+
+    /** uc_mem_protect(uc, address, size, perms): when the guest first runs code from RAM. */
+    static final class UcMemProtect {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_mem_protect",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    /** uc_ctl(uc, type, u64, u64), variadic: TB_REMOVE_CACHE when written memory may hold translated code. */
+    static final class UcCtlU64U64 {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_ctl",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
 
     private static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
         if (lib == null) {
@@ -194,7 +219,7 @@ final class UnicornNative {
     /** uc_strerror's text for a {@code uc_err}. */
     static String strerror(int err) {
         try {
-            MemorySegment s = (MemorySegment) uc_strerror.invokeExact(err);
+            MemorySegment s = (MemorySegment) UcStrerror.HANDLE.invokeExact(err);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "uc_err " + err;
