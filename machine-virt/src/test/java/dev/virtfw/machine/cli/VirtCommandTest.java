@@ -1,6 +1,7 @@
 package dev.virtfw.machine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.virtfw.devicetree.Dtb;
 import dev.virtfw.machine.Assembler;
@@ -145,9 +146,18 @@ class VirtCommandTest {
     class Sizes {
         @ParameterizedTest(name = "-m {0}")
         @CsvSource({"512, 536870912", "512M, 536870912", "512m, 536870912", "1G, 1073741824", "1.5G, 1610612736",
-                "size=256M, 268435456", "65536K, 67108864", "2147483648B, 2147483648"})
+                "size=256M, 268435456", "65536K, 67108864", "2147483648B, 2147483648", "1.0G, 1073741824",
+                "8796093022207M, 9223372036853727232", "0.5K, 512"})
         void qemuSizeSyntax(String text, long bytes) {
             assertThat(dev.virtfw.machine.cli.Sizes.parseMegabytesDefault("-m", text)).isEqualTo(bytes);
+        }
+
+        @ParameterizedTest(name = "-m {0}")
+        @CsvSource(delimiter = '|', value = {"8796093022208M|the size is too large", "9223372036854775808B|the size is too large",
+                "1.5B|not a whole number of bytes", "-1|a size cannot be negative", "M|not a size (a number of mib, or with a k/m/g/t suffix)"})
+        void sizesThatAreRefused(String text, String why) {
+            assertThatThrownBy(() -> dev.virtfw.machine.cli.Sizes.parseMegabytesDefault("-m", text))
+                    .isInstanceOf(CliException.class).hasMessage("-m " + text + ": " + why);
         }
     }
 
