@@ -1,16 +1,19 @@
 package dev.virtfw.machine.unicorn;
 
 import static dev.virtfw.machine.unicorn.UnicornNative.*;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One AArch64 Unicorn engine: the thin typed layer over {@link UnicornNative}. Guest RAM and ROM
@@ -19,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Every upcall catches {@link Throwable}: the first one is kept for {@link #takeFailure()} and
  * emulation is stopped, so nothing thrown by a device or hook ever unwinds into native code.
- * Upcall stubs live in an arena owned by this engine and closed only after {@code uc_close}.
+ * The four upcall stubs are shared by all engines and live as long as the JVM.
  */
 public final class Unicorn implements AutoCloseable {
     /** An {@code until} address the PC can never equal (instructions are 4-byte aligned). */
@@ -46,34 +49,71 @@ public final class Unicorn implements AutoCloseable {
     public static final int PROT_WRITE = UC_PROT_WRITE;
     public static final int PROT_EXEC = UC_PROT_EXEC;
 
-    private static final MethodHandle INTR_TARGET;
-    private static final MethodHandle MEM_INVALID_TARGET;
-    private static final MethodHandle MMIO_READ_TARGET;
-    private static final MethodHandle MMIO_WRITE_TARGET;
+    /**
+     * The four callbacks, shared by every engine: static targets that find the engine from the
+     * {@code uc_engine *} Unicorn passes first, so their upcall stubs are made once per JVM (by
+     * {@link #prepare}, on the start-up thread) instead of per engine and per MMIO region on the
+     * board's clock. An MMIO region is named by the {@code user_data} pointer: its index in the
+     * engine's region table.
+     */
+    private static final class SharedStubs {
+        // Upcall shapes (unicorn.h callback typedefs). Here, not in UnicornNative: the stubs do not
+        // need the library, so making them never waits for it to load.
+        /** uc_cb_hookintr_t: void (uc_engine *uc, uint32_t intno, void *user_data) */
+        static final FunctionDescriptor HOOK_INTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
+        /** uc_cb_eventmem_t: bool (uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user_data) */
+        static final FunctionDescriptor HOOK_MEM_INVALID =
+                FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+        /** uc_cb_mmio_read_t: uint64_t (uc, uint64_t offset, unsigned size, void *user_data) */
+        static final FunctionDescriptor MMIO_READ = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
+        /** uc_cb_mmio_write_t: void (uc, uint64_t offset, unsigned size, uint64_t value, void *user_data) */
+        static final FunctionDescriptor MMIO_WRITE =
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
 
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            INTR_TARGET = lookup.findVirtual(Unicorn.class, "onInterrupt",
-                    MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
-            MEM_INVALID_TARGET = lookup.findVirtual(Unicorn.class, "onInvalidMemory",
-                    MethodType.methodType(boolean.class, MemorySegment.class, int.class, long.class, int.class,
-                            long.class, MemorySegment.class));
-            MMIO_READ_TARGET = lookup.findVirtual(Unicorn.class, "onMmioRead",
-                    MethodType.methodType(long.class, MmioHandler.class, long.class, MemorySegment.class,
-                            long.class, int.class, MemorySegment.class));
-            MMIO_WRITE_TARGET = lookup.findVirtual(Unicorn.class, "onMmioWrite",
-                    MethodType.methodType(void.class, MmioHandler.class, long.class, MemorySegment.class,
-                            long.class, int.class, long.class, MemorySegment.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        static final MemorySegment INTR;
+        static final MemorySegment MEM_INVALID;
+        static final MemorySegment MMIO_READ_STUB;
+        static final MemorySegment MMIO_WRITE_STUB;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                Arena forever = Arena.global();
+                Linker linker = Linker.nativeLinker();
+                INTR = linker.upcallStub(lookup.findStatic(Unicorn.class, "onInterrupt", HOOK_INTR.toMethodType()),
+                        HOOK_INTR, forever);
+                MEM_INVALID = linker.upcallStub(lookup.findStatic(Unicorn.class, "onInvalidMemory",
+                        HOOK_MEM_INVALID.toMethodType()), HOOK_MEM_INVALID, forever);
+                MMIO_READ_STUB = linker.upcallStub(lookup.findStatic(Unicorn.class, "onMmioRead",
+                        MMIO_READ.toMethodType()), MMIO_READ, forever);
+                MMIO_WRITE_STUB = linker.upcallStub(lookup.findStatic(Unicorn.class, "onMmioWrite",
+                        MMIO_WRITE.toMethodType()), MMIO_WRITE, forever);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
+    }
+
+    /** Open engines by their {@code uc_engine *}; the last one found is tried first (a board has one). */
+    private static final ConcurrentHashMap<Long, Unicorn> ENGINES = new ConcurrentHashMap<>();
+    private static volatile Unicorn lastEngine;
+
+    private static Unicorn engine(MemorySegment ucHandle) {
+        Unicorn e = lastEngine;
+        long address = ucHandle.address();
+        if (e != null && e.uc.address() == address) {
+            return e;
+        }
+        e = ENGINES.get(address);
+        if (e != null) {
+            lastEngine = e;
+        }
+        return e;
     }
 
     /**
      * Does ahead of time what the first engine would otherwise do on the caller's clock: loads the
-     * library, binds the downcalls, and has the FFM linker generate the code for the four callback
-     * shapes (its stubs are cached per shape, so later stubs for real targets are cheap). Meant for
+     * library and binds the downcalls ({@link #prepareCallbacks} makes the callback stubs). Meant for
      * a background thread while the command line is parsed; any number of calls, from any thread.
      * Never throws: a library that cannot be loaded is reported by {@link #open} as before.
      */
@@ -82,13 +122,17 @@ public final class Unicorn implements AutoCloseable {
             if (LIBRARY_PATH == null) {
                 return; // no library: open() reports why
             }
-            try (Arena scratch = Arena.ofConfined()) {
-                for (FunctionDescriptor shape : new FunctionDescriptor[] {MMIO_READ, MMIO_WRITE, HOOK_INTR, HOOK_MEM_INVALID}) {
-                    LINKER.upcallStub(MethodHandles.empty(shape.toMethodType()), shape, scratch);
-                }
-            }
         } catch (RuntimeException | Error e) {
             // Only an optimisation: the first engine will do (and report) the same work.
+        }
+    }
+
+    /** Makes the four shared callback stubs (they need no library) ahead of the first engine; never throws. */
+    public static void prepareCallbacks() {
+        try {
+            Objects.requireNonNull(SharedStubs.MMIO_READ_STUB, "stub");
+        } catch (RuntimeException | Error e) {
+            // reported by the first engine
         }
     }
 
@@ -128,7 +172,8 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private boolean closed;
     private volatile Throwable failure;
-    private final java.util.Map<Long, MmioStubs> mmioStubs = new java.util.HashMap<>();
+    /** MMIO regions by index (the callbacks' user_data); mapped again after an unmap, a region keeps its index. */
+    private volatile Region[] regions = new Region[0];
 
     private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks) {
         this.arena = arena;
@@ -180,6 +225,7 @@ public final class Unicorn implements AutoCloseable {
             throw linkageFailure("uc_open", t);
         }
         Unicorn engine = new Unicorn(arena, handle, hooks);
+        ENGINES.put(handle.address(), engine);
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
             engine.installHooks();
@@ -208,10 +254,8 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private void installHooks() {
-        MemorySegment intr = LINKER.upcallStub(INTR_TARGET.bindTo(this), HOOK_INTR, arena);
-        hookAdd(UC_HOOK_INTR, intr, "UC_HOOK_INTR");
-        MemorySegment mem = LINKER.upcallStub(MEM_INVALID_TARGET.bindTo(this), HOOK_MEM_INVALID, arena);
-        hookAdd(UC_HOOK_MEM_INVALID, mem, "UC_HOOK_MEM_INVALID");
+        hookAdd(UC_HOOK_INTR, SharedStubs.INTR, "UC_HOOK_INTR");
+        hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
     }
 
     private void hookAdd(int type, MemorySegment callback, String name) {
@@ -233,28 +277,32 @@ public final class Unicorn implements AutoCloseable {
 
     /**
      * Maps an MMIO region (1 KiB aligned in base and size) whose accesses go to {@code handler}.
-     * Mapping the same handler at the same address again (after {@link #memUnmap}) reuses its upcall
-     * stubs, so a region that is switched back and forth costs no new stubs.
+     * Mapping the same handler at the same address again (after {@link #memUnmap}) reuses its entry,
+     * so a region that is switched back and forth does not grow the table.
      */
     public void mmioMap(long address, long size, MmioHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        MmioStubs stubs = mmioStubs.get(address);
-        if (stubs == null || stubs.handler() != handler) {
-            MemorySegment read = LINKER.upcallStub(
-                    MethodHandles.insertArguments(MMIO_READ_TARGET, 0, this, handler, address), MMIO_READ, arena);
-            MemorySegment write = LINKER.upcallStub(
-                    MethodHandles.insertArguments(MMIO_WRITE_TARGET, 0, this, handler, address), MMIO_WRITE, arena);
-            stubs = new MmioStubs(handler, read, write);
-            mmioStubs.put(address, stubs);
+        Region[] table = regions;
+        int index = -1;
+        for (int i = 0; i < table.length; i++) {
+            if (table[i].base() == address && table[i].handler() == handler) {
+                index = i;
+            }
         }
-        MmioStubs mapped = stubs;
+        if (index < 0) {
+            index = table.length;
+            Region[] grown = Arrays.copyOf(table, index + 1);
+            grown[index] = new Region(handler, address);
+            regions = grown;
+        }
+        MemorySegment user = MemorySegment.ofAddress(index);
         ucCheck("uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
-                () -> (int) uc_mmio_map.invokeExact(uc, address, size, mapped.read(), MemorySegment.NULL,
-                        mapped.write(), MemorySegment.NULL));
+                () -> (int) uc_mmio_map.invokeExact(uc, address, size, SharedStubs.MMIO_READ_STUB, user,
+                        SharedStubs.MMIO_WRITE_STUB, user));
     }
 
-    /** The upcall stubs of one MMIO region, kept for the engine's life. */
-    private record MmioStubs(MmioHandler handler, MemorySegment read, MemorySegment write) {}
+    /** One MMIO region: who handles it and where it starts (Unicorn passes offsets). */
+    private record Region(MmioHandler handler, long base) {}
 
     /**
      * Unmaps [address, address + size) (a memory or MMIO mapping; 4 KiB aligned). Allowed between
@@ -367,46 +415,62 @@ public final class Unicorn implements AutoCloseable {
         stop();
     }
 
-    // ---- upcall targets: each catches everything ----
+    // ---- upcall targets (static, shared by every engine): each catches everything ----
 
-    private void onInterrupt(MemorySegment ucHandle, int intno, MemorySegment user) {
+    private static void onInterrupt(MemorySegment ucHandle, int intno, MemorySegment user) {
+        Unicorn e = engine(ucHandle);
+        if (e == null) {
+            return; // not an engine of ours: cannot happen, and nothing to tell
+        }
         try {
-            hooks.interrupt(intno);
+            e.hooks.interrupt(intno);
         } catch (Throwable t) {
-            fail(t);
+            e.fail(t);
         }
     }
 
-    private boolean onInvalidMemory(MemorySegment ucHandle, int type, long address, int size, long value,
-                                    MemorySegment user) {
+    private static boolean onInvalidMemory(MemorySegment ucHandle, int type, long address, int size, long value,
+                                           MemorySegment user) {
+        Unicorn e = engine(ucHandle);
+        if (e == null) {
+            return false;
+        }
         try {
-            hooks.invalidMemory(type, address, size, value);
+            e.hooks.invalidMemory(type, address, size, value);
         } catch (Throwable t) {
-            fail(t);
+            e.fail(t);
         }
         return false;
     }
 
-    private long onMmioRead(MmioHandler handler, long base, MemorySegment ucHandle, long offset, int size,
-                            MemorySegment user) {
+    private static long onMmioRead(MemorySegment ucHandle, long offset, int size, MemorySegment user) {
+        Unicorn e = engine(ucHandle);
+        if (e == null) {
+            return 0;
+        }
         try {
-            return handler.read(base + offset, size);
+            Region r = e.regions[(int) user.address()];
+            return r.handler().read(r.base() + offset, size);
         } catch (Throwable t) {
-            fail(t);
+            e.fail(t);
             return 0;
         }
     }
 
-    private void onMmioWrite(MmioHandler handler, long base, MemorySegment ucHandle, long offset, int size,
-                             long value, MemorySegment user) {
+    private static void onMmioWrite(MemorySegment ucHandle, long offset, int size, long value, MemorySegment user) {
+        Unicorn e = engine(ucHandle);
+        if (e == null) {
+            return;
+        }
         try {
-            handler.write(base + offset, size, value);
+            Region r = e.regions[(int) user.address()];
+            r.handler().write(r.base() + offset, size, value);
         } catch (Throwable t) {
-            fail(t);
+            e.fail(t);
         }
     }
 
-    /** Closes the engine, then the arena holding its upcall stubs. */
+    /** Closes the engine, then the arena holding its memory (the shared callback stubs stay). */
     @Override
     public void close() {
         synchronized (lifecycle) {
@@ -414,6 +478,10 @@ public final class Unicorn implements AutoCloseable {
                 return;
             }
             closed = true;
+            ENGINES.remove(uc.address(), this);
+            if (lastEngine == this) {
+                lastEngine = null;
+            }
             try {
                 int ignored = (int) UcClose.HANDLE.invokeExact(uc);
             } catch (Throwable t) {

@@ -1,7 +1,6 @@
 package dev.virtfw.machine.unicorn;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -57,18 +56,6 @@ final class UnicornNative {
     static int ucCtlWrite(int type, int argCount) {
         return type | (argCount << 26) | (UC_CTL_IO_WRITE << 30);
     }
-
-    // Upcall shapes (unicorn.h callback typedefs).
-    /** uc_cb_hookintr_t: void (uc_engine *uc, uint32_t intno, void *user_data) */
-    static final FunctionDescriptor HOOK_INTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
-    /** uc_cb_eventmem_t: bool (uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user_data) */
-    static final FunctionDescriptor HOOK_MEM_INVALID =
-            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
-    /** uc_cb_mmio_read_t: uint64_t (uc, uint64_t offset, unsigned size, void *user_data) */
-    static final FunctionDescriptor MMIO_READ = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
-    /** uc_cb_mmio_write_t: void (uc, uint64_t offset, unsigned size, uint64_t value, void *user_data) */
-    static final FunctionDescriptor MMIO_WRITE =
-            FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
 
     static final Linker LINKER = Linker.nativeLinker();
 
