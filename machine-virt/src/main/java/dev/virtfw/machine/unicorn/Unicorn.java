@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One AArch64 Unicorn engine: the thin typed layer over {@link UnicornNative}. Guest RAM and ROM
@@ -50,25 +49,26 @@ public final class Unicorn implements AutoCloseable {
     public static final int PROT_EXEC = UC_PROT_EXEC;
 
     /**
-     * The four callbacks, shared by every engine: static targets that find the engine from the
-     * {@code uc_engine *} Unicorn passes first, so their upcall stubs are made once per JVM (by
-     * {@link #prepare}, on the start-up thread) instead of per engine and per MMIO region on the
-     * board's clock. An MMIO region is named by the {@code user_data} pointer: its index in the
-     * engine's region table.
+     * The four callbacks, shared by every engine: static targets that find the engine or the MMIO
+     * region from the {@code user_data} pointer (a slot number, see below), so their upcall stubs
+     * are made once per JVM (by {@link #prepareCallbacks}, on the start-up thread) instead of per
+     * engine and per MMIO region on the board's clock.
      */
     private static final class SharedStubs {
         // Upcall shapes (unicorn.h callback typedefs). Here, not in UnicornNative: the stubs do not
         // need the library, so making them never waits for it to load.
+        // The two pointers (uc_engine *, void *user_data) are taken as 64-bit integers: the same
+        // registers in the x86-64 and AArch64 calling conventions, and no MemorySegment per call.
         /** uc_cb_hookintr_t: void (uc_engine *uc, uint32_t intno, void *user_data) */
-        static final FunctionDescriptor HOOK_INTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
+        static final FunctionDescriptor HOOK_INTR = FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG);
         /** uc_cb_eventmem_t: bool (uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user_data) */
         static final FunctionDescriptor HOOK_MEM_INVALID =
-                FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+                FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
         /** uc_cb_mmio_read_t: uint64_t (uc, uint64_t offset, unsigned size, void *user_data) */
-        static final FunctionDescriptor MMIO_READ = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS);
+        static final FunctionDescriptor MMIO_READ = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG);
         /** uc_cb_mmio_write_t: void (uc, uint64_t offset, unsigned size, uint64_t value, void *user_data) */
         static final FunctionDescriptor MMIO_WRITE =
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+                FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
 
         static final MemorySegment INTR;
         static final MemorySegment MEM_INVALID;
@@ -94,21 +94,63 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
-    /** Open engines by their {@code uc_engine *}; the last one found is tried first (a board has one). */
-    private static final ConcurrentHashMap<Long, Unicorn> ENGINES = new ConcurrentHashMap<>();
-    private static volatile Unicorn lastEngine;
+    /**
+     * What the callbacks' {@code user_data} names: slot numbers in two JVM-wide tables, one for
+     * engines (the hooks) and one for MMIO regions. A callback does one array load, no look-up.
+     * Slots are taken under the class lock and cleared when an engine closes.
+     */
+    private static volatile Unicorn[] engineSlots = new Unicorn[4];
+    private static volatile Region[] regionSlots = new Region[16];
+    private static int enginesUsed;
+    private static int regionsUsed;
 
-    private static Unicorn engine(MemorySegment ucHandle) {
-        Unicorn e = lastEngine;
-        long address = ucHandle.address();
-        if (e != null && e.uc.address() == address) {
-            return e;
+    private static synchronized int takeEngineSlot(Unicorn e) {
+        Unicorn[] t = engineSlots;
+        int slot = free(t, enginesUsed);
+        if (slot == t.length) {
+            t = Arrays.copyOf(t, t.length * 2);
         }
-        e = ENGINES.get(address);
-        if (e != null) {
-            lastEngine = e;
+        t[slot] = e;
+        enginesUsed = Math.max(enginesUsed, slot + 1);
+        engineSlots = t;
+        return slot;
+    }
+
+    private static synchronized Region newRegion(Unicorn e, MmioHandler handler, long base) {
+        Region[] t = regionSlots;
+        int slot = free(t, regionsUsed);
+        if (slot == t.length) {
+            t = Arrays.copyOf(t, t.length * 2);
         }
-        return e;
+        Region r = new Region(e, handler, base, slot);
+        t[slot] = r;
+        regionsUsed = Math.max(regionsUsed, slot + 1);
+        regionSlots = t;
+        return r;
+    }
+
+    private static int free(Object[] t, int used) {
+        for (int i = 0; i < used; i++) {
+            if (t[i] == null) {
+                return i;
+            }
+        }
+        return used;
+    }
+
+    private static synchronized void releaseSlots(Unicorn e) {
+        Unicorn[] engines = engineSlots;
+        for (int i = 0; i < enginesUsed; i++) {
+            if (engines[i] == e) {
+                engines[i] = null;
+            }
+        }
+        Region[] regions = regionSlots;
+        for (int i = 0; i < regionsUsed; i++) {
+            if (regions[i] != null && regions[i].engine() == e) {
+                regions[i] = null;
+            }
+        }
     }
 
     /**
@@ -172,8 +214,10 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private boolean closed;
     private volatile Throwable failure;
-    /** MMIO regions by index (the callbacks' user_data); mapped again after an unmap, a region keeps its index. */
-    private volatile Region[] regions = new Region[0];
+    /** This engine's slot in the engine table: the hooks' user_data. */
+    private int engineSlot = -1;
+    /** Region slots of this engine by (base, handler): mapped again after an unmap, a region keeps its slot. */
+    private final java.util.List<Region> mapped = new java.util.ArrayList<>();
 
     private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks) {
         this.arena = arena;
@@ -225,7 +269,7 @@ public final class Unicorn implements AutoCloseable {
             throw linkageFailure("uc_open", t);
         }
         Unicorn engine = new Unicorn(arena, handle, hooks);
-        ENGINES.put(handle.address(), engine);
+        engine.engineSlot = takeEngineSlot(engine);
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
             engine.installHooks();
@@ -262,7 +306,7 @@ public final class Unicorn implements AutoCloseable {
         MemorySegment hh = arena.allocate(JAVA_LONG);
         // begin > end: the hook covers the whole address space.
         ucCheck("uc_hook_add(" + name + ")",
-                () -> (int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.NULL, 1L, 0L));
+                () -> (int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.ofAddress(engineSlot), 1L, 0L));
     }
 
     private void ctlInt(int cmd, int value, String what) {
@@ -282,27 +326,24 @@ public final class Unicorn implements AutoCloseable {
      */
     public void mmioMap(long address, long size, MmioHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        Region[] table = regions;
-        int index = -1;
-        for (int i = 0; i < table.length; i++) {
-            if (table[i].base() == address && table[i].handler() == handler) {
-                index = i;
+        Region region = null;
+        for (Region r : mapped) {
+            if (r.base() == address && r.handler() == handler) {
+                region = r;
             }
         }
-        if (index < 0) {
-            index = table.length;
-            Region[] grown = Arrays.copyOf(table, index + 1);
-            grown[index] = new Region(handler, address);
-            regions = grown;
+        if (region == null) {
+            region = newRegion(this, handler, address);
+            mapped.add(region);
         }
-        MemorySegment user = MemorySegment.ofAddress(index);
+        MemorySegment user = MemorySegment.ofAddress(region.slot());
         ucCheck("uc_mmio_map(0x" + Long.toHexString(address) + ", 0x" + Long.toHexString(size) + ")",
                 () -> (int) uc_mmio_map.invokeExact(uc, address, size, SharedStubs.MMIO_READ_STUB, user,
                         SharedStubs.MMIO_WRITE_STUB, user));
     }
 
-    /** One MMIO region: who handles it and where it starts (Unicorn passes offsets). */
-    private record Region(MmioHandler handler, long base) {}
+    /** One MMIO region: its engine, who handles it, where it starts (Unicorn passes offsets), its slot. */
+    private record Region(Unicorn engine, MmioHandler handler, long base, int slot) {}
 
     /**
      * Unmaps [address, address + size) (a memory or MMIO mapping; 4 KiB aligned). Allowed between
@@ -417,10 +458,10 @@ public final class Unicorn implements AutoCloseable {
 
     // ---- upcall targets (static, shared by every engine): each catches everything ----
 
-    private static void onInterrupt(MemorySegment ucHandle, int intno, MemorySegment user) {
-        Unicorn e = engine(ucHandle);
+    private static void onInterrupt(long ucHandle, int intno, long user) {
+        Unicorn e = engineSlots[(int) user];
         if (e == null) {
-            return; // not an engine of ours: cannot happen, and nothing to tell
+            return; // an engine already closed: nothing to tell
         }
         try {
             e.hooks.interrupt(intno);
@@ -429,9 +470,8 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
-    private static boolean onInvalidMemory(MemorySegment ucHandle, int type, long address, int size, long value,
-                                           MemorySegment user) {
-        Unicorn e = engine(ucHandle);
+    private static boolean onInvalidMemory(long ucHandle, int type, long address, int size, long value, long user) {
+        Unicorn e = engineSlots[(int) user];
         if (e == null) {
             return false;
         }
@@ -443,30 +483,28 @@ public final class Unicorn implements AutoCloseable {
         return false;
     }
 
-    private static long onMmioRead(MemorySegment ucHandle, long offset, int size, MemorySegment user) {
-        Unicorn e = engine(ucHandle);
-        if (e == null) {
+    private static long onMmioRead(long ucHandle, long offset, int size, long user) {
+        Region r = regionSlots[(int) user];
+        if (r == null) {
             return 0;
         }
         try {
-            Region r = e.regions[(int) user.address()];
             return r.handler().read(r.base() + offset, size);
         } catch (Throwable t) {
-            e.fail(t);
+            r.engine().fail(t);
             return 0;
         }
     }
 
-    private static void onMmioWrite(MemorySegment ucHandle, long offset, int size, long value, MemorySegment user) {
-        Unicorn e = engine(ucHandle);
-        if (e == null) {
+    private static void onMmioWrite(long ucHandle, long offset, int size, long value, long user) {
+        Region r = regionSlots[(int) user];
+        if (r == null) {
             return;
         }
         try {
-            Region r = e.regions[(int) user.address()];
             r.handler().write(r.base() + offset, size, value);
         } catch (Throwable t) {
-            e.fail(t);
+            r.engine().fail(t);
         }
     }
 
@@ -478,10 +516,7 @@ public final class Unicorn implements AutoCloseable {
                 return;
             }
             closed = true;
-            ENGINES.remove(uc.address(), this);
-            if (lastEngine == this) {
-                lastEngine = null;
-            }
+            releaseSlots(this);
             try {
                 int ignored = (int) UcClose.HANDLE.invokeExact(uc);
             } catch (Throwable t) {
