@@ -458,8 +458,20 @@ public final class Unicorn implements AutoCloseable {
 
     // ---- upcall targets (static, shared by every engine): each catches everything ----
 
+    /** The engine in slot {@code user}, or null: never throws (nothing may unwind into native code). */
+    private static Unicorn engineAt(long user) {
+        Unicorn[] t = engineSlots;
+        return user >= 0 && user < t.length ? t[(int) user] : null;
+    }
+
+    /** The MMIO region in slot {@code user}, or null; never throws. */
+    private static Region regionAt(long user) {
+        Region[] t = regionSlots;
+        return user >= 0 && user < t.length ? t[(int) user] : null;
+    }
+
     private static void onInterrupt(long ucHandle, int intno, long user) {
-        Unicorn e = engineSlots[(int) user];
+        Unicorn e = engineAt(user);
         if (e == null) {
             return; // an engine already closed: nothing to tell
         }
@@ -471,7 +483,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static boolean onInvalidMemory(long ucHandle, int type, long address, int size, long value, long user) {
-        Unicorn e = engineSlots[(int) user];
+        Unicorn e = engineAt(user);
         if (e == null) {
             return false;
         }
@@ -484,7 +496,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static long onMmioRead(long ucHandle, long offset, int size, long user) {
-        Region r = regionSlots[(int) user];
+        Region r = regionAt(user);
         if (r == null) {
             return 0;
         }
@@ -497,7 +509,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static void onMmioWrite(long ucHandle, long offset, int size, long value, long user) {
-        Region r = regionSlots[(int) user];
+        Region r = regionAt(user);
         if (r == null) {
             return;
         }
