@@ -148,7 +148,10 @@ VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-li
 # launch_java MODULE MAINCLASS ARGS...: builds MODULE (and what it needs) when a
 # source is newer than the last build, then runs MAINCLASS on the JDK found
 # above with a class-data-sharing archive kept beside the build, so a second
-# start is fast. Never returns.
+# start is fast. Never returns. A dynamic archive holds the classes of the run
+# that wrote it and is not rewritten when a later run needs others, so a
+# launcher whose commands load different classes names one archive per kind of
+# command in VIRTFW_CDS_KEY (./virt: run, demo, compare, bench, info).
 launch_java() {
   local module=$1 main=$2; shift 2
   find_jdk || exit 1
@@ -170,14 +173,15 @@ launch_java() {
       die "the build of $module failed; see $log"
     mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
       -Dmdep.includeScope=runtime >>"$log" 2>&1 || die "could not compute the class path of $module; see $log"
-    rm -f "$target/launcher.jsa"
+    rm -f "$target"/launcher*.jsa
     touch "$stamp"
   fi
   local jar; jar=$(ls "$target"/"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
   # The archive is an optimisation only: its log lines (e.g. the JDK's base
   # archive disabling module optimisations under --enable-native-access) are
   # noise on a command's standard error.
+  local archive="$target/launcher${VIRTFW_CDS_KEY:+-$VIRTFW_CDS_KEY}.jsa"
   exec "$JAVA_HOME/bin/java" -Xlog:cds*=off -Xlog:aot*=off \
-    -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$target/launcher.jsa" -Xshare:auto \
+    -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xshare:auto \
     ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$(cat "$cp_file")" "$main" "$@"
 }
