@@ -181,6 +181,12 @@ launch_java() {
   # archive disabling module optimisations under --enable-native-access) are
   # noise on a command's standard error.
   local archive="$target/launcher${VIRTFW_CDS_KEY:+-$VIRTFW_CDS_KEY}.jsa"
+  # The JVM refuses an archive when a jar on the class path changed since (another launcher's build
+  # reinstalls the jars this module depends on) and does not write it again: remove it, so this run
+  # writes a fresh one.
+  if [ -f "$archive" ] && [ -n "$(find "$jar" $(tr ':' ' ' < "$cp_file") -newer "$archive" -print -quit 2>/dev/null)" ]; then
+    rm -f "$archive"
+  fi
   exec "$JAVA_HOME/bin/java" -Xlog:cds*=off -Xlog:aot*=off \
     -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xshare:auto \
     ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$(cat "$cp_file")" "$main" "$@"
