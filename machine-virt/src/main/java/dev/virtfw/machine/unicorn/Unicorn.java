@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * One AArch64 Unicorn engine: the thin typed layer over {@link UnicornNative}. Guest RAM and ROM
@@ -95,63 +97,56 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
-     * What the callbacks' {@code user_data} names: slot numbers in two JVM-wide tables, one for
-     * engines (the hooks) and one for MMIO regions. A callback does one array load, no look-up.
-     * Slots are taken under the class lock and cleared when an engine closes.
+     * A JVM-wide table whose slot numbers are the callbacks' {@code user_data}: taken under the
+     * table's lock when an engine opens or maps a region, cleared when it closes, and read by a
+     * callback with one array load and no lock.
      */
-    private static volatile Unicorn[] engineSlots = new Unicorn[4];
-    private static volatile Region[] regionSlots = new Region[16];
-    private static int enginesUsed;
-    private static int regionsUsed;
+    private static final class SlotTable<T> {
+        private volatile Object[] slots;
+        private int used;
 
-    private static synchronized int takeEngineSlot(Unicorn e) {
-        Unicorn[] t = engineSlots;
-        int slot = free(t, enginesUsed);
-        if (slot == t.length) {
-            t = Arrays.copyOf(t, t.length * 2);
+        SlotTable(int capacity) {
+            slots = new Object[capacity];
         }
-        t[slot] = e;
-        enginesUsed = Math.max(enginesUsed, slot + 1);
-        engineSlots = t;
-        return slot;
-    }
 
-    private static synchronized Region newRegion(Unicorn e, MmioHandler handler, long base) {
-        Region[] t = regionSlots;
-        int slot = free(t, regionsUsed);
-        if (slot == t.length) {
-            t = Arrays.copyOf(t, t.length * 2);
-        }
-        Region r = new Region(e, handler, base, slot);
-        t[slot] = r;
-        regionsUsed = Math.max(regionsUsed, slot + 1);
-        regionSlots = t;
-        return r;
-    }
-
-    private static int free(Object[] t, int used) {
-        for (int i = 0; i < used; i++) {
-            if (t[i] == null) {
-                return i;
+        /** Puts {@code make(slot)} into the first free slot and returns it. */
+        synchronized T take(IntFunction<T> make) {
+            Object[] t = slots;
+            int slot = 0;
+            while (slot < used && t[slot] != null) {
+                slot++;
             }
-        }
-        return used;
-    }
-
-    private static synchronized void releaseSlots(Unicorn e) {
-        Unicorn[] engines = engineSlots;
-        for (int i = 0; i < enginesUsed; i++) {
-            if (engines[i] == e) {
-                engines[i] = null;
+            if (slot == t.length) {
+                t = Arrays.copyOf(t, t.length * 2);
             }
+            T value = make.apply(slot);
+            t[slot] = value;
+            used = Math.max(used, slot + 1);
+            slots = t;
+            return value;
         }
-        Region[] regions = regionSlots;
-        for (int i = 0; i < regionsUsed; i++) {
-            if (regions[i] != null && regions[i].engine() == e) {
-                regions[i] = null;
+
+        /** The value in slot {@code user}, or null: never throws (nothing may unwind into native code). */
+        @SuppressWarnings("unchecked")
+        T at(long user) {
+            Object[] t = slots;
+            return user >= 0 && user < t.length ? (T) t[(int) user] : null;
+        }
+
+        @SuppressWarnings("unchecked")
+        synchronized void clear(Predicate<T> which) {
+            Object[] t = slots;
+            for (int i = 0; i < used; i++) {
+                if (t[i] != null && which.test((T) t[i])) {
+                    t[i] = null;
+                }
             }
         }
     }
+
+    /** Open engines (the hooks' user_data) and their MMIO regions (the MMIO callbacks' user_data). */
+    private static final SlotTable<Unicorn> ENGINES = new SlotTable<>(4);
+    private static final SlotTable<Region> REGIONS = new SlotTable<>(16);
 
     /**
      * Does ahead of time what the first engine would otherwise do on the caller's clock: loads the
@@ -161,9 +156,7 @@ public final class Unicorn implements AutoCloseable {
      */
     public static void prepare() {
         try {
-            if (LIBRARY_PATH == null) {
-                return; // no library: open() reports why
-            }
+            UnicornNative.load();
         } catch (RuntimeException | Error e) {
             // Only an optimisation: the first engine will do (and report) the same work.
         }
@@ -215,11 +208,12 @@ public final class Unicorn implements AutoCloseable {
     private boolean closed;
     private volatile Throwable failure;
     /** This engine's slot in the engine table: the hooks' user_data. */
-    private int engineSlot = -1;
+    private final int engineSlot;
     /** Region slots of this engine by (base, handler): mapped again after an unmap, a region keeps its slot. */
     private final java.util.List<Region> mapped = new java.util.ArrayList<>();
 
-    private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks) {
+    private Unicorn(Arena arena, MemorySegment uc, EngineHooks hooks, int engineSlot) {
+        this.engineSlot = engineSlot;
         this.arena = arena;
         this.uc = uc;
         this.hooks = hooks;
@@ -268,8 +262,7 @@ public final class Unicorn implements AutoCloseable {
             arena.close();
             throw linkageFailure("uc_open", t);
         }
-        Unicorn engine = new Unicorn(arena, handle, hooks);
-        engine.engineSlot = takeEngineSlot(engine);
+        Unicorn engine = ENGINES.take(slot -> new Unicorn(arena, handle, hooks, slot));
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
             engine.installHooks();
@@ -330,10 +323,11 @@ public final class Unicorn implements AutoCloseable {
         for (Region r : mapped) {
             if (r.base() == address && r.handler() == handler) {
                 region = r;
+                break;
             }
         }
         if (region == null) {
-            region = newRegion(this, handler, address);
+            region = REGIONS.take(slot -> new Region(this, handler, address, slot));
             mapped.add(region);
         }
         MemorySegment user = MemorySegment.ofAddress(region.slot());
@@ -458,20 +452,8 @@ public final class Unicorn implements AutoCloseable {
 
     // ---- upcall targets (static, shared by every engine): each catches everything ----
 
-    /** The engine in slot {@code user}, or null: never throws (nothing may unwind into native code). */
-    private static Unicorn engineAt(long user) {
-        Unicorn[] t = engineSlots;
-        return user >= 0 && user < t.length ? t[(int) user] : null;
-    }
-
-    /** The MMIO region in slot {@code user}, or null; never throws. */
-    private static Region regionAt(long user) {
-        Region[] t = regionSlots;
-        return user >= 0 && user < t.length ? t[(int) user] : null;
-    }
-
     private static void onInterrupt(long ucHandle, int intno, long user) {
-        Unicorn e = engineAt(user);
+        Unicorn e = ENGINES.at(user);
         if (e == null) {
             return; // an engine already closed: nothing to tell
         }
@@ -483,7 +465,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static boolean onInvalidMemory(long ucHandle, int type, long address, int size, long value, long user) {
-        Unicorn e = engineAt(user);
+        Unicorn e = ENGINES.at(user);
         if (e == null) {
             return false;
         }
@@ -496,7 +478,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static long onMmioRead(long ucHandle, long offset, int size, long user) {
-        Region r = regionAt(user);
+        Region r = REGIONS.at(user);
         if (r == null) {
             return 0;
         }
@@ -509,7 +491,7 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private static void onMmioWrite(long ucHandle, long offset, int size, long value, long user) {
-        Region r = regionAt(user);
+        Region r = REGIONS.at(user);
         if (r == null) {
             return;
         }
@@ -528,7 +510,8 @@ public final class Unicorn implements AutoCloseable {
                 return;
             }
             closed = true;
-            releaseSlots(this);
+            ENGINES.clear(e -> e == this);
+            REGIONS.clear(r -> r.engine() == this);
             try {
                 int ignored = (int) UcClose.HANDLE.invokeExact(uc);
             } catch (Throwable t) {

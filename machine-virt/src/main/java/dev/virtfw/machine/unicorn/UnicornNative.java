@@ -155,6 +155,11 @@ final class UnicornNative {
         return symbol == null ? null : LINKER.downcallHandle(symbol, fd, options);
     }
 
+    /** Loads the library and binds the start-up downcalls (this class's initialisation); whether it loaded. */
+    static boolean load() {
+        return LOAD_FAILURE == null;
+    }
+
     /** Throws the recorded failure when the library could not be loaded. */
     static void requireLoaded() {
         if (LOAD_FAILURE != null) {
