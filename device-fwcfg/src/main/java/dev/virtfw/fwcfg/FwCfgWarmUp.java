@@ -53,7 +53,6 @@ public final class FwCfgWarmUp {
         try (FwCfgItems items = FwCfgItems.create().addFile(FILE, pattern);
                 FwCfgDevice device = new FwCfgDevice(items, scratch)) {
             int key = items.files().stream().filter(f -> f.name().equals(FILE)).findFirst().orElseThrow().select();
-            long sink = 0;
             for (int round = 0; round < rounds; round++) {
                 int length = 64 << (round % 10); // 64 B to 32 KiB
                 // DMA: SELECT + READ, the address in two 4-byte halves (high, then low starts it).
@@ -68,18 +67,16 @@ public final class FwCfgWarmUp {
                 device.write(FW_CFG_DMA_OFFSET, Long.BYTES, Long.reverseBytes(descriptor));
                 check(scratch, descriptor, target, pattern, length + 8, 256);
                 transfers += 3;
-                // Legacy: select by the big-endian selector register, read the data register.
+                // Legacy: select by the big-endian selector register, read the data register (each
+                // read advances the item's offset, so none can be optimised away).
                 device.write(FW_CFG_CTL_OFFSET, Short.BYTES, Short.reverseBytes((short) key) & 0xFFFF);
                 for (int i = 0; i < 16; i++) {
-                    sink += device.read(FW_CFG_DATA_OFFSET, Long.BYTES);
-                    sink += device.read(FW_CFG_DATA_OFFSET, 1);
-                    sink += device.read(FW_CFG_DATA_OFFSET, Integer.BYTES);
-                    sink += device.read(FW_CFG_DATA_OFFSET + 4, Integer.BYTES);
+                    device.read(FW_CFG_DATA_OFFSET, Long.BYTES);
+                    device.read(FW_CFG_DATA_OFFSET, 1);
+                    device.read(FW_CFG_DATA_OFFSET, Integer.BYTES);
+                    device.read(FW_CFG_DATA_OFFSET + 4, Integer.BYTES);
                 }
-                sink += device.read(FW_CFG_DMA_OFFSET, Long.BYTES);
-            }
-            if (sink == Long.MIN_VALUE + 1) {
-                Thread.onSpinWait(); // keeps the reads observable; the sum itself is meaningless
+                device.read(FW_CFG_DMA_OFFSET, Long.BYTES);
             }
         }
         return transfers;
