@@ -51,6 +51,8 @@ ensure_packages() {
     return 1
   fi
   echo "installing Debian packages: ${missing[*]}" >&2
+  # The log's folder may not exist yet (a fresh machine has no ~/.cache).
+  mkdir -p "$(dirname "$VIRTFW_CACHE")" || return 1
   if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$VIRTFW_CACHE.apt.log" 2>&1; then
     apt-get update -q >/dev/null 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$VIRTFW_CACHE.apt.log" 2>&1 ||
