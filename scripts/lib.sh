@@ -144,6 +144,71 @@ arm64_kernel_dtbs() {
   echo "$found"
 }
 
+# arm64_kernel_root: prints the root of the unpacked arm64 kernel package
+# (fetched by arm64_kernel_dtbs into the cache).
+arm64_kernel_root() {
+  arm64_kernel_dtbs >/dev/null || return 1
+  echo "$VIRTFW_CACHE/arm64-kernel/root"
+}
+
+# arm64_linux_image: prints the path of that package's kernel, boot/vmlinuz-*,
+# which Debian ships as a plain (uncompressed) arm64 Image: checks the
+# "ARM\x64" magic at byte 56 of its header.
+arm64_linux_image() {
+  local root image; root=$(arm64_kernel_root) || return 1
+  image=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -n1)
+  [ -n "$image" ] || { echo "error: no boot/vmlinuz-* in the arm64 kernel package" >&2; return 1; }
+  [ "$(dd if="$image" bs=1 skip=56 count=4 status=none)" = "ARMd" ] ||
+    { echo "error: $image is not an arm64 Image (no ARM\\x64 magic at byte 56)" >&2; return 1; }
+  echo "$image"
+}
+
+# arm64_linux_modules: prints the package's lib/modules/<version> folder. The
+# tests load kernel/drivers/firmware/qemu_fw_cfg.ko from it with busybox's
+# insmod, which takes only a plain .ko: a compressed module (.ko.xz, .ko.zst,
+# .ko.gz, as later Debian kernels ship them) is decompressed beside itself.
+arm64_linux_modules() {
+  local root dir ko; root=$(arm64_kernel_root) || return 1
+  dir=$(ls -d "$root"/lib/modules/*/ 2>/dev/null | head -n1)
+  dir=${dir%/}
+  [ -n "$dir" ] || { echo "error: no lib/modules/<version> in the arm64 kernel package" >&2; return 1; }
+  ko="$dir/kernel/drivers/firmware/qemu_fw_cfg.ko"
+  if [ ! -f "$ko" ]; then
+    if [ -f "$ko.xz" ]; then xz -dc "$ko.xz" > "$ko.tmp"
+    elif [ -f "$ko.zst" ]; then zstd -qdc "$ko.zst" > "$ko.tmp"
+    elif [ -f "$ko.gz" ]; then gzip -dc "$ko.gz" > "$ko.tmp"
+    else echo "error: no qemu_fw_cfg.ko[.xz|.zst|.gz] under $dir/kernel/drivers/firmware" >&2; return 1
+    fi || { rm -f "$ko.tmp"; echo "error: could not decompress $ko.*" >&2; return 1; }
+    mv "$ko.tmp" "$ko"
+  fi
+  echo "$dir"
+}
+
+# arm64_busybox: prints the path of the statically linked arm64 busybox of
+# Debian's busybox-static package (same suite and private apt state as the
+# kernel package; downloaded and unpacked into the cache, not installed).
+arm64_busybox() {
+  local dir="$VIRTFW_CACHE/arm64-busybox" apt="$VIRTFW_CACHE/arm64-kernel" bin
+  bin="$dir/root/bin/busybox"
+  if [ -x "$bin" ]; then echo "$bin"; return 0; fi
+  arm64_kernel_dtbs >/dev/null || return 1
+  local suite; suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  local opts; mapfile -t opts < <(apt_private "$apt" "$suite" arm64) || return 1
+  mkdir -p "$dir" || return 1
+  echo "fetching Debian's arm64 busybox-static into $dir" >&2
+  rm -f "$dir"/busybox-static_*.deb
+  if ! (cd "$dir" && apt-get "${opts[@]}" -q download busybox-static:arm64 >"$dir/apt.log" 2>&1); then
+    # The package lists may be gone or stale: read them again once.
+    apt-get "${opts[@]}" -q update >>"$dir/apt.log" 2>&1 &&
+      (cd "$dir" && apt-get "${opts[@]}" -q download busybox-static:arm64 >>"$dir/apt.log" 2>&1) ||
+      { echo "error: apt-get download busybox-static:arm64 failed; see $dir/apt.log" >&2; return 1; }
+  fi
+  dpkg-deb -x "$(ls "$dir"/busybox-static_*.deb | head -n1)" "$dir/root" ||
+    { echo "error: could not unpack busybox-static" >&2; return 1; }
+  [ -x "$bin" ] || { echo "error: no bin/busybox in busybox-static" >&2; return 1; }
+  echo "$bin"
+}
+
 # Debian packages the tests and the board need.
 VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make)
 
