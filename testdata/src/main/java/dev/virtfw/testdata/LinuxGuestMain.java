@@ -31,14 +31,19 @@ public final class LinuxGuestMain {
             LinuxGuest.Boot boot = LinuxGuest.prepare(assets, out);
             System.err.println("wrote " + boot.initramfs() + " (" + Files.size(boot.initramfs()) + " bytes) and "
                     + boot.blob() + " (sha256 " + boot.blobSha256() + "); boot it with:");
-            List<String> command = new ArrayList<>(List.of(QemuRunner.QEMU_EXECUTABLE));
-            command.addAll(QemuRunner.virtArgs());
-            command.addAll(boot.arguments());
-            System.out.println(String.join(" ", command.stream().map(LinuxGuestMain::quoted).toList()));
+            System.out.println(commandLine(boot));
         } catch (IllegalStateException | IOException e) {
             System.err.println("linux-guest: error: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** The QEMU command line that boots {@code boot}, quoted for sh. */
+    static String commandLine(LinuxGuest.Boot boot) {
+        List<String> command = new ArrayList<>(List.of(QemuRunner.QEMU_EXECUTABLE));
+        command.addAll(QemuRunner.virtArgs());
+        command.addAll(boot.arguments());
+        return String.join(" ", command.stream().map(LinuxGuestMain::quoted).toList());
     }
 
     /** A word as sh reads it back: single quotes unless it is plain. */
