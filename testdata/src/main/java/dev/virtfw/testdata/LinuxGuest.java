@@ -23,7 +23,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <pre>
  * LinuxGuest.Boot boot = LinuxGuest.prepare(LinuxAssets.fromSystemProperties(), dir);
- * QemuRunner.Result r = QemuRunner.run(QemuRunner.virtArgs(boot.arguments()), Duration.ofSeconds(60));
+ * List&lt;String&gt; args = QemuRunner.virtArgs();   // or ./virt's command line
+ * args.addAll(boot.arguments());
+ * QemuRunner.Result r = QemuRunner.run(args, Duration.ofSeconds(60));
  * FwCfgSysfsReport report = FwCfgSysfsReport.parse(r.output());
  * // report.rev() == 3, report.item(LinuxGuest.FILE_ITEM).sha256() == boot.blobSha256(), ...
  * </pre>
