@@ -10,6 +10,9 @@ public final class Arm64Reg {
     public static final int PC = 260;
     public static final int PSTATE = 265;
     public static final int CP_REG = 290;
+    public static final int ELR_EL1 = 267;
+    public static final int SP_EL0 = 270;
+    public static final int SP_EL1 = 271;
 
     private Arm64Reg() {}
 

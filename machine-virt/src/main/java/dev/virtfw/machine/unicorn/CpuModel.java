@@ -24,6 +24,11 @@ public enum CpuModel {
         this.compatible = compatible;
     }
 
+    /** Whether the model implements FEAT_PAN (Armv8.1): only QEMU's "max" among these. */
+    public boolean hasPan() {
+        return this == MAX;
+    }
+
     /** The {@code -cpu} spelling. */
     public String qemuName() {
         return qemuName;

@@ -13,4 +13,16 @@ public interface EngineHooks {
      * Returning normally stops emulation with the matching {@code uc_err}.
      */
     void invalidMemory(int type, long address, int size, long value);
+
+    /**
+     * An MSR to system register {@code encoding} ({@link SysReg#encoding()}) with {@code value}.
+     * Returns true when the board performed the write itself (the instruction is then skipped),
+     * false to let the CPU perform it. Default: the CPU does.
+     */
+    default boolean systemRegisterWrite(int encoding, long value) {
+        return false;
+    }
+
+    /** The instruction at {@code address} is about to run (only on an engine opened with a code hook). */
+    default void instruction(long address) {}
 }

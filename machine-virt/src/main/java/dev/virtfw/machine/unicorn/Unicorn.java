@@ -72,8 +72,16 @@ public final class Unicorn implements AutoCloseable {
         static final FunctionDescriptor MMIO_WRITE =
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
 
+        /** uc_cb_insn_sys_t: uint32_t (uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp_reg, void *user_data) */
+        static final FunctionDescriptor HOOK_SYS =
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+        /** uc_cb_hookcode_t: void (uc, uint64_t address, uint32_t size, void *user_data) */
+        static final FunctionDescriptor HOOK_CODE = FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG);
+
         static final MemorySegment INTR;
         static final MemorySegment MEM_INVALID;
+        static final MemorySegment SYS;
+        static final MemorySegment CODE;
         static final MemorySegment MMIO_READ_STUB;
         static final MemorySegment MMIO_WRITE_STUB;
 
@@ -90,6 +98,10 @@ public final class Unicorn implements AutoCloseable {
                         MMIO_READ.toMethodType()), MMIO_READ, forever);
                 MMIO_WRITE_STUB = linker.upcallStub(lookup.findStatic(Unicorn.class, "onMmioWrite",
                         MMIO_WRITE.toMethodType()), MMIO_WRITE, forever);
+                SYS = linker.upcallStub(lookup.findStatic(Unicorn.class, "onSystemInstruction",
+                        HOOK_SYS.toMethodType()), HOOK_SYS, forever);
+                CODE = linker.upcallStub(lookup.findStatic(Unicorn.class, "onInstruction",
+                        HOOK_CODE.toMethodType()), HOOK_CODE, forever);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -177,9 +189,11 @@ public final class Unicorn implements AutoCloseable {
      */
     public static void prepareLate() {
         try {
-            for (Object h : new Object[] {UcMemProtect.HANDLE, UcCtlU64U64.HANDLE, UcEmuStop.HANDLE, UcClose.HANDLE}) {
+            for (Object h : new Object[] {UcMemProtect.HANDLE, UcCtlU64U64.HANDLE, UcEmuStop.HANDLE, UcClose.HANDLE,
+                    UcHookAddInsn.HANDLE}) {
                 Objects.requireNonNull(h, "handle");
             }
+            ExceptionRecordLayout.prepare();
         } catch (RuntimeException | Error e) {
             // reported by the first real use
         }
@@ -242,6 +256,15 @@ public final class Unicorn implements AutoCloseable {
      * installs the interrupt and invalid-memory hooks. Refuses a library older than 2.1.
      */
     public static Unicorn open(CpuModel model, EngineHooks hooks) {
+        return open(model, hooks, false);
+    }
+
+    /**
+     * As {@link #open(CpuModel, EngineHooks)}; with {@code everyInstruction}, also a code hook that
+     * reports each instruction before it runs ({@link EngineHooks#instruction}), for an exact
+     * instruction budget (it slows the guest down several times).
+     */
+    public static Unicorn open(CpuModel model, EngineHooks hooks, boolean everyInstruction) {
         Objects.requireNonNull(hooks, "hooks");
         Version v = version();
         if (!v.atLeast(MIN_MAJOR, MIN_MINOR)) {
@@ -265,7 +288,7 @@ public final class Unicorn implements AutoCloseable {
         Unicorn engine = ENGINES.take(slot -> new Unicorn(arena, handle, hooks, slot));
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
-            engine.installHooks();
+            engine.installHooks(everyInstruction);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -290,10 +313,20 @@ public final class Unicorn implements AutoCloseable {
         check(err, what);
     }
 
-    private void installHooks() {
+    private void installHooks(boolean everyInstruction) {
         hookAdd(UC_HOOK_INTR, SharedStubs.INTR, "UC_HOOK_INTR");
         hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
+        // Every MSR (op0 2 or 3) reaches the board, which performs the ones Unicorn drops (timers).
+        MemorySegment hh = arena.allocate(JAVA_LONG);
+        ucCheck("uc_hook_add(UC_HOOK_INSN, MSR)", () -> (int) UcHookAddInsn.HANDLE.invokeExact(uc, hh, UC_HOOK_INSN,
+                SharedStubs.SYS, MemorySegment.ofAddress(engineSlot), 1L, 0L, UC_ARM64_INS_MSR));
+        if (everyInstruction) {
+            hookAdd(UC_HOOK_CODE, SharedStubs.CODE, "UC_HOOK_CODE");
+        }
     }
+
+    /** unicorn/arm64.h uc_arm64_insn: the MSR (register) instruction. */
+    private static final int UC_ARM64_INS_MSR = 2;
 
     private void hookAdd(int type, MemorySegment callback, String name) {
         MemorySegment hh = arena.allocate(JAVA_LONG);
@@ -394,6 +427,37 @@ public final class Unicorn implements AutoCloseable {
         scratch.set(JAVA_LONG, CP_REG_VALUE, value);
     }
 
+    /** This engine's CPU-state snapshot buffer (uc_context), made on first use. */
+    private MemorySegment context;
+
+    /**
+     * The CPU's own record of the synchronous exception it is raising (syndrome, fault address,
+     * target EL), as QEMU computed it before Unicorn's interrupt hook took the exception over. Only
+     * meaningful inside {@link EngineHooks#interrupt}. See {@link ExceptionRecordLayout}.
+     */
+    public ExceptionRecord exceptionRecord() {
+        ExceptionRecordLayout layout = ExceptionRecordLayout.get();
+        return layout.read(saveContext());
+    }
+
+    /** Saves the CPU state into this engine's snapshot buffer and returns it (package use: the probe). */
+    MemorySegment saveContext() {
+        if (context == null) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            ucCheck("uc_context_alloc", () -> (int) UcContext.ALLOC.invokeExact(uc, out));
+            long size;
+            try {
+                size = (long) UcContext.SIZE.invokeExact(uc);
+            } catch (Throwable t) {
+                throw linkageFailure("uc_context_size", t);
+            }
+            context = out.get(ADDRESS, 0).reinterpret(size);
+        }
+        MemorySegment c = context;
+        ucCheck("uc_context_save", () -> (int) UcContext.SAVE.invokeExact(uc, c));
+        return c;
+    }
+
     /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
     public void removeCache(long begin, long end) {
         ucCheck("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",
@@ -477,6 +541,34 @@ public final class Unicorn implements AutoCloseable {
         return false;
     }
 
+    private static int onSystemInstruction(long ucHandle, int reg, long cpReg, long user) {
+        Unicorn e = ENGINES.at(user);
+        if (e == null) {
+            return 0;
+        }
+        try {
+            MemorySegment cp = MemorySegment.ofAddress(cpReg).reinterpret(CP_REG_VALUE + 8);
+            int encoding = SysReg.encode(cp.get(JAVA_INT, 8), cp.get(JAVA_INT, 12), cp.get(JAVA_INT, 0),
+                    cp.get(JAVA_INT, 4), cp.get(JAVA_INT, 16));
+            return e.hooks.systemRegisterWrite(encoding, cp.get(JAVA_LONG, CP_REG_VALUE)) ? 1 : 0;
+        } catch (Throwable t) {
+            e.fail(t);
+            return 0;
+        }
+    }
+
+    private static void onInstruction(long ucHandle, long address, int size, long user) {
+        Unicorn e = ENGINES.at(user);
+        if (e == null) {
+            return;
+        }
+        try {
+            e.hooks.instruction(address);
+        } catch (Throwable t) {
+            e.fail(t);
+        }
+    }
+
     private static long onMmioRead(long ucHandle, long offset, int size, long user) {
         Region r = REGIONS.at(user);
         if (r == null) {
@@ -513,6 +605,9 @@ public final class Unicorn implements AutoCloseable {
             ENGINES.clear(e -> e == this);
             REGIONS.clear(r -> r.engine() == this);
             try {
+                if (context != null) {
+                    int ignoredFree = (int) UcContext.FREE.invokeExact(context);
+                }
                 int ignored = (int) UcClose.HANDLE.invokeExact(uc);
             } catch (Throwable t) {
                 recordFailure(t);

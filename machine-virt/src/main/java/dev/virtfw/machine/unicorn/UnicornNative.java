@@ -38,6 +38,8 @@ final class UnicornNative {
 
     // unicorn.h: uc_hook_type
     static final int UC_HOOK_INTR = 1;
+    static final int UC_HOOK_INSN = 1 << 1;
+    static final int UC_HOOK_CODE = 1 << 2;
     static final int UC_HOOK_MEM_READ_UNMAPPED = 1 << 4;
     static final int UC_HOOK_MEM_WRITE_UNMAPPED = 1 << 5;
     static final int UC_HOOK_MEM_FETCH_UNMAPPED = 1 << 6;
@@ -117,6 +119,31 @@ final class UnicornNative {
     /** uc_close(uc): at the end of a run. */
     static final class UcClose {
         static final MethodHandle HANDLE = bind(LIBRARY, "uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    /**
+     * uc_hook_add(uc, hh, UC_HOOK_INSN, callback, user_data, begin, end, int insn): the variadic
+     * instruction id of an instruction hook (MRS/MSR/SYS/SYSL on AArch64).
+     */
+    static final class UcHookAddInsn {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_hook_add",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
+                        JAVA_INT),
+                Linker.Option.firstVariadicArg(7));
+    }
+
+    /** The CPU-state snapshot calls: where the board reads the syndrome of an exception it delivers. */
+    static final class UcContext {
+        /** uc_context_alloc(uc, uc_context **context) */
+        static final MethodHandle ALLOC = bind(LIBRARY, "uc_context_alloc",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        /** uc_context_save(uc, context) */
+        static final MethodHandle SAVE = bind(LIBRARY, "uc_context_save",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        /** size_t uc_context_size(uc) */
+        static final MethodHandle SIZE = bind(LIBRARY, "uc_context_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        /** uc_context_free(context) */
+        static final MethodHandle FREE = bind(LIBRARY, "uc_context_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /** uc_emu_stop(uc): when the board stops the guest. */
