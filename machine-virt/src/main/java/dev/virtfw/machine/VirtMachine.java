@@ -17,6 +17,8 @@ import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.dt.HostEntropy;
 import dev.virtfw.machine.dt.VirtDeviceTree;
+import dev.virtfw.machine.irq.Gicv2;
+import dev.virtfw.machine.timer.GenericTimer;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.Preloader;
 import dev.virtfw.machine.psci.Psci;
@@ -60,6 +62,11 @@ public final class VirtMachine implements AutoCloseable {
     private final GuestRam ram;
     private final List<FlashBank> flash;
     private final MmioBus bus = new MmioBus();
+    /** QEMU's virt: GICv2 distributor and CPU interface (VIRT_GIC_DIST, VIRT_GIC_CPU). */
+    private final Gicv2 gic = new Gicv2(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_CPU_BASE);
+    /** The EL1 physical timer on PPI 14 (INTID 30), the virtual timer on PPI 11 (INTID 27). */
+    private final GenericTimer timer = new GenericTimer(gic.line(30), gic.line(27));
+    private Pl011 uart;
     private final InputFile bios;
     private final InputFile kernel;
     private final InputFile initrd;
@@ -101,7 +108,11 @@ public final class VirtMachine implements AutoCloseable {
             this.flash = flashBanks();
 
             DeviceEnvironment env = new DeviceEnvironment(ram, config.console());
-            bus.register(new Pl011(UART_BASE, config.console()));
+            bus.register(gic.distributor());
+            bus.register(gic.cpuInterface());
+            // SPI 1 (VIRT_UART), INTID 33.
+            uart = new Pl011(UART_BASE, config.console(), gic.line(32 + 1));
+            bus.register(uart);
             FwCfgItems items = fwCfgItems();
             FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, ram));
             bus.register(fwCfg);
@@ -377,11 +388,13 @@ public final class VirtMachine implements AutoCloseable {
             args = new long[] {0, 0, 0, 0};
         }
         lastDtb = dtb;
-        try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY))) {
+        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, config.console().input());
+        try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY), interrupts,
+                config.limits().maxInstructions())) {
             synchronized (this) {
                 current = board;
             }
-            return board.run(pc, args, config.limits().maxInstructions());
+            return board.run(pc, args);
         } finally {
             synchronized (this) {
                 current = null;

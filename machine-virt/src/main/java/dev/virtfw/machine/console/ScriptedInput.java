@@ -13,4 +13,9 @@ public final class ScriptedInput implements ConsoleInput {
     public synchronized int poll() {
         return next < bytes.length ? bytes[next++] & 0xff : NONE;
     }
+
+    @Override
+    public synchronized boolean await(long nanos) {
+        return next < bytes.length || ConsoleInput.super.await(nanos);
+    }
 }

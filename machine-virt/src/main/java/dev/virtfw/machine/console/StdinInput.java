@@ -38,9 +38,26 @@ public final class StdinInput implements ConsoleInput {
         }
     }
 
+    /** A byte {@link #await} took from the queue before the guest asked for it. */
+    private Integer held;
+
     @Override
-    public int poll() {
-        Integer b = queue.poll();
+    public synchronized int poll() {
+        Integer b = held != null ? held : queue.poll();
+        held = null;
         return b == null ? NONE : b;
+    }
+
+    @Override
+    public synchronized boolean await(long nanos) {
+        if (held != null || !queue.isEmpty()) {
+            return true;
+        }
+        try {
+            held = queue.poll(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return held != null;
     }
 }

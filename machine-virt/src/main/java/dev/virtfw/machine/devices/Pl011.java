@@ -6,6 +6,7 @@ import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.console.ConsoleInput;
+import dev.virtfw.machine.irq.InterruptLine;
 import java.util.ArrayDeque;
 
 /**
@@ -13,8 +14,10 @@ import java.util.ArrayDeque;
  * Transmission is immediate (the console takes the byte), so the transmit FIFO is always empty and
  * never busy; received bytes are pulled from the console input into a FIFO of 32 entries (1 when
  * the FIFOs are disabled, LCR_H.FEN = 0), and the flag register reports both sides as they are.
- * The control registers hold what the guest writes; interrupts are not delivered (no GIC yet) but
- * RIS/MIS/ICR keep the raw status as the TRM describes.
+ * The control registers hold what the guest writes; RIS/MIS/ICR keep the raw status as the TRM
+ * describes, and the combined interrupt (UARTINTR: any masked status bit set) drives the
+ * interrupt line the board connects (SPI 1 on the virt board). The board calls {@link #pollInput}
+ * between runs of the guest, so received bytes raise the receive interrupt without a guest read.
  */
 public final class Pl011 implements MmioDevice {
     /** QEMU's virt window size for the UART. */
@@ -72,10 +75,39 @@ public final class Pl011 implements MmioDevice {
     private int ris;
     private int dmacr;
 
+    private final InterruptLine line;
+    private boolean lineLevel;
+
     public Pl011(long base, Console console) {
+        this(base, console, InterruptLine.NONE);
+    }
+
+    public Pl011(long base, Console console, InterruptLine line) {
         this.base = base;
         this.console = console;
+        this.line = line;
         reset();
+    }
+
+    /** Takes waiting console input into the receive FIFO and updates the interrupt line. */
+    public void pollInput() {
+        if (rxFifo.size() < capacity()) {
+            fill(false);
+        }
+        updateLine();
+    }
+
+    /** Shows everything the guest wrote (the board calls it when the guest goes idle). */
+    public void flushOutput() {
+        console.output().flush();
+    }
+
+    private void updateLine() {
+        boolean level = (ris & imsc) != 0;
+        if (level != lineLevel) {
+            lineLevel = level;
+            line.set(level);
+        }
     }
 
     @Override
@@ -105,12 +137,15 @@ public final class Pl011 implements MmioDevice {
         imsc = 0;
         ris = 0;
         dmacr = 0;
+        updateLine();
     }
 
     @Override
     public long read(long offset, int size) {
         int shift = (int) (offset & 3) * 8;
-        return Integer.toUnsignedLong(register((int) (offset & ~3L))) >>> shift;
+        long value = Integer.toUnsignedLong(register((int) (offset & ~3L))) >>> shift;
+        updateLine();
+        return value;
     }
 
     private int register(int reg) {
@@ -152,6 +187,7 @@ public final class Pl011 implements MmioDevice {
             case UARTDMACR -> dmacr = v & 0x7;
             default -> { } // read-only or reserved: ignored, as QEMU does
         }
+        updateLine();
     }
 
     private void setLineControl(int v) {
@@ -202,10 +238,16 @@ public final class Pl011 implements MmioDevice {
 
     /** Moves waiting input into the receive FIFO; when there is none, the guest waits: show its output. */
     private void fill() {
+        fill(true);
+    }
+
+    private void fill(boolean flushWhenEmpty) {
         while (rxFifo.size() < capacity()) {
             int b = console.input().poll();
             if (b == ConsoleInput.NONE) {
-                console.output().flush();
+                if (flushWhenEmpty) {
+                    console.output().flush();
+                }
                 return;
             }
             rxFifo.add(b & 0xFF);
