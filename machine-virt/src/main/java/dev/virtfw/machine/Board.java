@@ -116,6 +116,13 @@ final class Board implements EngineHooks, AutoCloseable {
      * timers and console polled) is small against the slice itself.
      */
     static final long SLICE = 200_000;
+    /** The same bound in translated blocks, for block-hook slicing (blocks average 5-10 instructions). */
+    static final int SLICE_BLOCKS = 30_000;
+    /**
+     * How the run is sliced: "block" (default) stops at the start of a translated block when a
+     * slice is spent or the board asks for service; "count" uses Unicorn's instruction count.
+     */
+    static final boolean BLOCK_SLICING = !"count".equals(System.getProperty("virtfw.slicing", "block"));
     /** Longest sleep of a WFI with nothing that could wake it (a spurious wake-up is architectural). */
     static final long IDLE_SLEEP_NANOS = 10_000_000;
 
@@ -171,6 +178,14 @@ final class Board implements EngineHooks, AutoCloseable {
             }
         }
 
+        /** The board asked to serve the interrupts and the flash mappings (at a block boundary). */
+        record Service() implements Exit {
+            @Override
+            public boolean terminal() {
+                return false;
+            }
+        }
+
         /** The guest executed WFI (trapped): the PC is on it. */
         record Wfi() implements Exit {
             @Override
@@ -218,6 +233,9 @@ final class Board implements EngineHooks, AutoCloseable {
     /** Unassigned addresses the guest touched, for one report each. */
     private final java.util.Map<Long, String> unassigned = new java.util.LinkedHashMap<>();
     private volatile Exit exit;
+    /** The board wants the loop to run at the next block boundary (an interrupt to raise, a remap). */
+    private boolean serviceWanted;
+    private int blocksLeft = SLICE_BLOCKS;
 
     Board(CpuModel cpu, GuestRam ram, List<FlashBank> flash, MmioBus bus, Psci psci, Interrupts irq, long budget) {
         this.cpu = cpu;
@@ -230,7 +248,7 @@ final class Board implements EngineHooks, AutoCloseable {
         this.arrayMapped = new boolean[this.flash.size()];
         this.flashPorts = new MmioHandler[this.flash.size()];
         this.arrayReads = new long[this.flash.size()];
-        this.uc = Unicorn.open(cpu, this, budget > 0);
+        this.uc = Unicorn.open(cpu, this, budget > 0, BLOCK_SLICING);
         try {
             int rwx = Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC;
             FlashBank.ContentObserver observer = (bank, offset, length) ->
@@ -293,7 +311,8 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
                 if (bank.device().inReadArrayMode() && (arrayReads[i] += size) >= REMAP_AFTER_READ_BYTES
                         && !steppingStore) {
-                    remapWanted = true;     // mapped at the end of this slice; nothing is stopped here
+                    remapWanted = true;     // mapped at the next block boundary; nothing is stopped here
+                    serviceWanted = true;
                 }
                 return value;
             }
@@ -406,7 +425,7 @@ final class Board implements EngineHooks, AutoCloseable {
             serviceInterrupts();
             // A bound may have been reached while no engine was running: do not start then.
             // With a budget, the code hook counts and stops; otherwise Unicorn counts the slice.
-            int err = exit == null ? uc.start(next, until, budget > 0 ? 0 : SLICE) : 0;
+            int err = exit == null ? uc.start(next, until, budget > 0 || BLOCK_SLICING ? 0 : SLICE) : 0;
             boolean stepped = until != Unicorn.UNTIL_NEVER;
             if (stepped) {
                 steppingStore = false;
@@ -425,7 +444,7 @@ final class Board implements EngineHooks, AutoCloseable {
             if (e == null && err != 0) {
                 e = new Exit.GuestFault(Unicorn.errorText(err), GuestFaultException.NO_ADDRESS);
             }
-            if (e == null) {
+            if (e == null || e instanceof Exit.Service) {
                 // The slice ran out (or the store step ended): service the interrupts and go on.
                 if (remapWanted) {
                     remapWanted = false;
@@ -492,6 +511,7 @@ final class Board implements EngineHooks, AutoCloseable {
                     syncFlashMappings();
                     next = at;
                 }
+                case Exit.Service s -> next = at;
                 case Exit.Wfi w -> {
                     idle();
                     next = at + INSTRUCTION;
@@ -520,8 +540,11 @@ final class Board implements EngineHooks, AutoCloseable {
 
     /** The GIC's output changed: lower VI at once (safe in a callback); raising waits for the loop. */
     private void gicOutputChanged() {
-        if (!irq.gic().irqOutput() && viRaised) {
+        boolean out = irq.gic().irqOutput();
+        if (!out && viRaised) {
             setVi(false);
+        } else if (out && !viRaised) {
+            serviceWanted = true;   // raised by the loop, at the next block boundary
         }
     }
 
@@ -613,7 +636,7 @@ final class Board implements EngineHooks, AutoCloseable {
             if (intno == EXCP_DATA_ABORT || intno == EXCP_PREFETCH_ABORT) {
                 what += " at " + hex(r.vaddress());
             }
-            return what + " (ESR 0x" + Integer.toHexString(syndrome) + "; the guest has no exception vectors)";
+            return what;
         }
         return null;
     }
@@ -712,6 +735,15 @@ final class Board implements EngineHooks, AutoCloseable {
     @Override
     public boolean systemRegisterWrite(int encoding, long value) {
         return irq.timer().write(encoding, value);
+    }
+
+    @Override
+    public void block(long address) {
+        if (serviceWanted || --blocksLeft <= 0) {
+            serviceWanted = false;
+            blocksLeft = SLICE_BLOCKS;
+            halt(new Exit.Service());    // synchronous: no instruction of this block has run
+        }
     }
 
     @Override

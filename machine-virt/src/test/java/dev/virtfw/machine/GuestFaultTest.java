@@ -31,9 +31,9 @@ class GuestFaultTest {
     void writeOfUnmappedMemoryNamesAddressAndPc() {
         assertStopped(run("""
                     nop
-                    ldr x1, =0x08000000
+                    ldr x1, =0x0b000000
                     str x0, [x1]
-                """), RunResult.Reason.GUEST_FAULT, "guest fault: write of 8 bytes at unmapped address 0x8000000, pc 0x8");
+                """), RunResult.Reason.GUEST_FAULT, "guest fault: write of 8 bytes at unmapped address 0xb000000, pc 0x8");
     }
 
     @Test

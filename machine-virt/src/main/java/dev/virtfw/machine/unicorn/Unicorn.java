@@ -82,6 +82,7 @@ public final class Unicorn implements AutoCloseable {
         static final MemorySegment MEM_INVALID;
         static final MemorySegment SYS;
         static final MemorySegment CODE;
+        static final MemorySegment BLOCK;
         static final MemorySegment MMIO_READ_STUB;
         static final MemorySegment MMIO_WRITE_STUB;
 
@@ -101,6 +102,8 @@ public final class Unicorn implements AutoCloseable {
                 SYS = linker.upcallStub(lookup.findStatic(Unicorn.class, "onSystemInstruction",
                         HOOK_SYS.toMethodType()), HOOK_SYS, forever);
                 CODE = linker.upcallStub(lookup.findStatic(Unicorn.class, "onInstruction",
+                        HOOK_CODE.toMethodType()), HOOK_CODE, forever);
+                BLOCK = linker.upcallStub(lookup.findStatic(Unicorn.class, "onBlock",
                         HOOK_CODE.toMethodType()), HOOK_CODE, forever);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
@@ -265,6 +268,15 @@ public final class Unicorn implements AutoCloseable {
      * instruction budget (it slows the guest down several times).
      */
     public static Unicorn open(CpuModel model, EngineHooks hooks, boolean everyInstruction) {
+        return open(model, hooks, everyInstruction, false);
+    }
+
+    /**
+     * As {@link #open(CpuModel, EngineHooks, boolean)}; with {@code everyBlock}, also a hook at the
+     * start of each translated block ({@link EngineHooks#block}), where stopping the engine is
+     * synchronous: no instruction of the block has run.
+     */
+    public static Unicorn open(CpuModel model, EngineHooks hooks, boolean everyInstruction, boolean everyBlock) {
         Objects.requireNonNull(hooks, "hooks");
         Version v = version();
         if (!v.atLeast(MIN_MAJOR, MIN_MINOR)) {
@@ -288,7 +300,7 @@ public final class Unicorn implements AutoCloseable {
         Unicorn engine = ENGINES.take(slot -> new Unicorn(arena, handle, hooks, slot));
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
-            engine.installHooks(everyInstruction);
+            engine.installHooks(everyInstruction, everyBlock);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -313,7 +325,7 @@ public final class Unicorn implements AutoCloseable {
         check(err, what);
     }
 
-    private void installHooks(boolean everyInstruction) {
+    private void installHooks(boolean everyInstruction, boolean everyBlock) {
         hookAdd(UC_HOOK_INTR, SharedStubs.INTR, "UC_HOOK_INTR");
         hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
         // Every MSR (op0 2 or 3) reaches the board, which performs the ones Unicorn drops (timers).
@@ -322,6 +334,9 @@ public final class Unicorn implements AutoCloseable {
                 SharedStubs.SYS, MemorySegment.ofAddress(engineSlot), 1L, 0L, UC_ARM64_INS_MSR));
         if (everyInstruction) {
             hookAdd(UC_HOOK_CODE, SharedStubs.CODE, "UC_HOOK_CODE");
+        }
+        if (everyBlock) {
+            hookAdd(UC_HOOK_BLOCK, SharedStubs.BLOCK, "UC_HOOK_BLOCK");
         }
     }
 
@@ -564,6 +579,18 @@ public final class Unicorn implements AutoCloseable {
         }
         try {
             e.hooks.instruction(address);
+        } catch (Throwable t) {
+            e.fail(t);
+        }
+    }
+
+    private static void onBlock(long ucHandle, long address, int size, long user) {
+        Unicorn e = ENGINES.at(user);
+        if (e == null) {
+            return;
+        }
+        try {
+            e.hooks.block(address);
         } catch (Throwable t) {
             e.fail(t);
         }
