@@ -147,7 +147,8 @@ arm64_kernel_dtbs() {
 # Debian packages the tests and the board need.
 VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make)
 
-# launch_java MODULE MAINCLASS ARGS...: builds MODULE (and what it needs) when a
+# launch_java MODULE MAINCLASS ARGS...: builds MODULE (a folder under the root, e.g.
+# machine-virt/virt-cli, whose last part is its artifactId) and what it needs when a
 # source is newer than the last build, then runs MAINCLASS on the JDK found
 # above with a class-data-sharing archive kept beside the build, so a second
 # start is fast. Never returns. A dynamic archive holds the classes of the run
@@ -170,7 +171,7 @@ launch_java() {
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
     echo "building $module ..." >&2
     mkdir -p "$VIRTFW_CACHE"
-    local log="$VIRTFW_CACHE/build-$module.log"
+    local log="$VIRTFW_CACHE/build-${module//\//-}.log"
     mvn_run -Dstyle.color=never -pl "$module" -am install -DskipTests >"$log" 2>&1 ||
       die "the build of $module failed; see $log"
     mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
@@ -178,7 +179,7 @@ launch_java() {
     rm -f "$target"/launcher*.jsa
     touch "$stamp"
   fi
-  local jar; jar=$(ls "$target"/"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
+  local jar; jar=$(ls "$target"/"$(basename "$module")"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
   # The archive is an optimisation only: its log lines (e.g. the JDK's base
   # archive disabling module optimisations under --enable-native-access) are
   # noise on a command's standard error.

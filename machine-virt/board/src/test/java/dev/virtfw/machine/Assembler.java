@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Assembler {
     private static final String PREFIX = "aarch64-linux-gnu-";
-    /** The tests' guest sources (the module directory is the working directory under Maven). */
-    public static final Path ASM_DIR = Path.of("src/test/asm");
+    /**
+     * The tests' guest sources: the board module's src/test/asm (its working directory under Maven;
+     * virt-cli's tests, which share these helpers, name the folder in {@code virtfw.test.asm}).
+     */
+    public static final Path ASM_DIR = Path.of(System.getProperty("virtfw.test.asm", "src/test/asm"));
 
     private Assembler() {}
 
