@@ -116,7 +116,11 @@ public final class VirtMachine implements AutoCloseable {
             }
             installTracer();
         } catch (RuntimeException e) {
-            close();
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
@@ -334,6 +338,7 @@ public final class VirtMachine implements AutoCloseable {
             while (true) {
                 RunResult result = boot();
                 if (result.reason() != RunResult.Reason.RESET || config.noReboot()) {
+                    flash.forEach(FlashBank::checkSaved);
                     return result;
                 }
             }
@@ -429,22 +434,36 @@ public final class VirtMachine implements AutoCloseable {
         });
     }
 
+    /**
+     * Releases everything the machine owns, newest first, and carries on past a failure so that
+     * nothing stays mapped or locked. A flash image that could not be made durable is reported
+     * after the rest is released ({@link FlashNotSavedException}); any other failure to release is
+     * a {@link MachineFailureException}. Further failures are suppressed into the first.
+     */
     @Override
     public void close() {
-        closeQuietly(resources);
-        resources.clear();
-    }
-
-    private static void closeQuietly(List<AutoCloseable> list) {
-        if (list == null) {
-            return;
-        }
-        for (int i = list.size() - 1; i >= 0; i--) {
+        RuntimeException failure = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            AutoCloseable resource = resources.get(i);
             try {
-                list.get(i).close();
+                resource.close();
+            } catch (MachineException e) {
+                failure = first(failure, e);
             } catch (Exception e) {
-                // closing must release everything else even if one resource fails
+                failure = first(failure, new MachineFailureException("could not release " + resource + ": " + e, e));
             }
         }
+        resources.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException first(RuntimeException earlier, RuntimeException now) {
+        if (earlier == null) {
+            return now;
+        }
+        earlier.addSuppressed(now);
+        return earlier;
     }
 }

@@ -3,7 +3,9 @@ package dev.virtfw.machine;
 import dev.virtfw.fwcfg.FwCfgWarmUp;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.HostMapping;
+import dev.virtfw.machine.memory.HostMemoryException;
 import dev.virtfw.machine.unicorn.Unicorn;
+import java.io.PrintWriter;
 import java.util.Set;
 
 /**
@@ -14,7 +16,11 @@ import java.util.Set;
  * {@code ./virt} showed these (~80 ms) and the command-line parser (~120 ms) one after the other
  * on one core of two.
  * The main thread needs no result from here: the JVM's class initialisation makes it wait for
- * whatever is still in progress, and anything that fails is reported by the main thread's own use.
+ * whatever is still in progress, and a failure to load or bind is reported by the main thread's own
+ * use. The one exception is the fw_cfg warm-up: it checks every transfer, and a transfer that does
+ * not do what the spec says is a device bug the guest may never show, so it is printed as one
+ * warning line on standard error (the run goes on). Running out of memory for the warm-up's
+ * scratch RAM only loses the optimisation and is not reported.
  */
 final class Prestart {
     /** Arguments that only print something: no engine will run, so nothing to prepare. */
@@ -22,6 +28,7 @@ final class Prestart {
             "--bench");
 
     private static final long SCRATCH_BASE = 0x4000_0000L;
+    private static final long SCRATCH_BYTES = 2L << 20;
 
     private Prestart() {}
 
@@ -46,16 +53,23 @@ final class Prestart {
         HostMapping.prepare();
         Unicorn.prepare();
         Unicorn.prepareCallbacks();
-        firstDma();
+        firstDma(SCRATCH_BYTES, new PrintWriter(System.err, true));
         Unicorn.prepareLate();
     }
 
-    /** One checked fw_cfg transfer on a private device over a private GuestRam (see FwCfgWarmUp). */
-    static long firstDma() {
-        try (GuestRam scratch = new GuestRam(SCRATCH_BASE, 2L << 20)) {
+    /**
+     * One round of checked fw_cfg transfers on a private device over {@code scratchBytes} of
+     * private RAM (see FwCfgWarmUp); returns the transfers done, or -1 when it did not complete.
+     * A failed check is one warning line on {@code err}.
+     */
+    static long firstDma(long scratchBytes, PrintWriter err) {
+        try (GuestRam scratch = new GuestRam(SCRATCH_BASE, scratchBytes)) {
             return FwCfgWarmUp.run(scratch, SCRATCH_BASE, 1);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            return -1; // only an optimisation
+        } catch (HostMemoryException | OutOfMemoryError e) {
+            return -1; // no scratch memory: only the optimisation is lost
+        } catch (RuntimeException e) {
+            err.println("virt: warning: the fw_cfg start-up check failed (a device bug; please report it): " + e);
+            return -1;
         }
     }
 }

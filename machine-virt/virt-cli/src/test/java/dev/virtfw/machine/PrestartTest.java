@@ -2,6 +2,8 @@ package dev.virtfw.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,21 @@ class PrestartTest {
     @Test
     @DisplayName("issue 9: the first-use DMA runs its three checked transfers on private memory (none with a recorder)")
     void firstDmaOnPrivateMemory() {
-        assertThat(Prestart.firstDma()).isEqualTo(jdk.jfr.FlightRecorder.isInitialized() ? 0 : 3);
+        StringWriter err = new StringWriter();
+        assertThat(Prestart.firstDma(2L << 20, new PrintWriter(err))).isEqualTo(
+                jdk.jfr.FlightRecorder.isInitialized() ? 0 : 3);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a warm-up that cannot do what it checks is one warning line, not silence")
+    void aFailedWarmUpIsReported() {
+        StringWriter err = new StringWriter();
+        // 4 KiB of scratch RAM is less than the warm-up needs: FwCfgWarmUp refuses it.
+        assertThat(Prestart.firstDma(4096, new PrintWriter(err))).isEqualTo(-1);
+        assertThat(err.toString()).hasLineCount(1)
+                .startsWith("virt: warning: the fw_cfg start-up check failed (a device bug; please report it): "
+                        + "java.lang.IllegalArgumentException: scratch memory must hold");
     }
 
     @Test

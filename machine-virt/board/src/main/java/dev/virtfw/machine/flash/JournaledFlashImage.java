@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -300,11 +301,15 @@ public final class JournaledFlashImage implements FlashStore {
         IOException failure = null;
         try {
             if (writable) {
-                imageChannel.force(false);
-                Files.deleteIfExists(journalPath);
+                String step = "the final sync of the image";
+                try {
+                    imageChannel.force(false);
+                    step = "removing the journal";
+                    Files.deleteIfExists(journalPath);
+                } catch (IOException e) {
+                    failure = new IOException(step + " failed: " + describe(e), e);
+                }
             }
-        } catch (IOException e) {
-            failure = e;
         } finally {
             arena.close();
             try {
@@ -341,6 +346,8 @@ public final class JournaledFlashImage implements FlashStore {
             what = "permission denied";
         } else if (e instanceof FileSystemException f && f.getReason() != null) {
             what = f.getReason();
+        } else if (e instanceof DirectoryNotEmptyException) {
+            what = "a non-empty directory is in the way";
         } else {
             what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }

@@ -78,6 +78,7 @@ public final class VirtCommand {
                     .desc("Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default) or full);"
                             + " prints the table and writes bench.csv, bench.png, bench.txt (default folder bench-results).")
                     .get())
+            .addOption(flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))
             .addOption(flag("h", "help", "Show this help message and exit."))
             .addOption(flag("V", "version", "Print version information and exit."));
 
@@ -123,11 +124,22 @@ public final class VirtCommand {
             };
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             err.println("virt: error: " + message.lines().findFirst().orElse(e.toString()));
+            if (verbose(args)) {
+                e.printStackTrace(err);
+            }
             status = code.status();
         }
         out.flush();
         err.flush();
         return status;
+    }
+
+    /**
+     * Whether {@code --verbose} was given: looked for in the raw arguments, so that it also applies
+     * to a failure of the parse itself.
+     */
+    static boolean verbose(String[] args) {
+        return Arrays.asList(args).contains("--verbose");
     }
 
     private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err) throws ParseException {
