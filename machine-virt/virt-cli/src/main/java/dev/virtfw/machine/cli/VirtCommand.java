@@ -43,6 +43,8 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  */
 public final class VirtCommand {
     static final String VERSION = "virt 0.1 (QEMU -M virt on Unicorn)";
+    /** Set by the ./virt launcher to the libunicorn2t64 version it fetched (scripts/lib.sh). */
+    static final String UNICORN_VERSION_PROPERTY = "virtfw.unicorn.version";
     private static final String DESCRIPTION =
             "Runs AArch64 firmware or a Linux kernel on QEMU's ARM virt board, emulated with Unicorn.";
     private static final String FOOTER = "Also: ./virt (no arguments) or ./virt --demo [--demo-kernel-size SIZE]"
@@ -154,6 +156,10 @@ public final class VirtCommand {
         }
         if (line.hasOption("version")) {
             out.println(VERSION);
+            String unicorn = System.getProperty(UNICORN_VERSION_PROPERTY, "").strip();
+            if (!unicorn.isEmpty()) {
+                out.println("Unicorn: Debian's libunicorn2t64 " + unicorn + " (the version the launcher pins)");
+            }
             return ExitCode.OK.status();
         }
         if (line.hasOption("bench")) {
