@@ -100,7 +100,7 @@ public final class VirtMachine implements AutoCloseable {
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
             this.flash = flashBanks();
 
-            DeviceEnvironment env = new DeviceEnvironment(ram, config.console());
+            DeviceEnvironment env = DeviceEnvironment.of(ram, config.console());
             bus.register(new Pl011(UART_BASE, config.console()));
             FwCfgItems items = fwCfgItems();
             FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, ram));

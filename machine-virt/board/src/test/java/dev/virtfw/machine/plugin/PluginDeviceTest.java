@@ -71,6 +71,21 @@ class PluginDeviceTest {
     }
 
     @Test
+    void aDeviceSeesGuestMemoryToLookUpAndSliceButNotTheBoardsRam() {
+        MachineConfig config = MachineConfig.builder()
+                .device(DeviceSpec.parse("test-scratch,base=0x0a000000,id=1")).build();
+        try (VirtMachine m = VirtMachine.create(config)) {
+            var memory = ScratchDeviceProvider.lastEnvironment.memory();
+            assertThat(memory).isNotInstanceOf(dev.virtfw.machine.memory.GuestRam.class);
+            assertThat(memory.ramBytesAt(VirtMachine.RAM_BASE, 16)).isEqualTo(16);
+            assertThat(memory.ramBytesAt(VirtMachine.RAM_BASE - 16, 16)).isZero();
+            memory.slice(VirtMachine.RAM_BASE + 8, 8).fill((byte) 0x5a);
+            assertThat(m.ram().slice(VirtMachine.RAM_BASE + 8, 8).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .containsOnly(0x5a);
+        }
+    }
+
+    @Test
     void anUnknownTypeNamesTheKnownOnes() {
         MachineConfig config = MachineConfig.builder().device(DeviceSpec.parse("nosuch,base=0x0a000000")).build();
         assertThatThrownBy(() -> VirtMachine.create(config)).isInstanceOf(ConfigException.class)

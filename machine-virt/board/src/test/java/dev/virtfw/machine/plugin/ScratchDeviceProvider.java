@@ -13,8 +13,12 @@ public final class ScratchDeviceProvider implements MmioDeviceProvider {
         return "test-scratch";
     }
 
+    /** The environment of the last device created, for the tests to inspect. */
+    static volatile DeviceEnvironment lastEnvironment;
+
     @Override
     public MmioDevice create(DeviceSpec spec, DeviceEnvironment environment) {
+        lastEnvironment = environment;
         String id = spec.option("id").orElseThrow(() -> new ConfigException("--device test-scratch: id= is missing"));
         return new ScratchDevice(spec.base(), DeviceSpec.parseAddress(id, "--device test-scratch: id"));
     }
