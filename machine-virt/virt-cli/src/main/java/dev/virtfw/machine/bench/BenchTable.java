@@ -1,9 +1,13 @@
 package dev.virtfw.machine.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /** The benchmark's rows, written as CSV and as an aligned text table. */
 public record BenchTable(List<Row> rows, List<String> notes) {
@@ -21,24 +25,28 @@ public record BenchTable(List<Row> rows, List<String> notes) {
                 .orElseThrow(() -> new IllegalArgumentException("no row " + section + "/" + metric));
     }
 
-    /** RFC 4180 CSV, header first, numbers in plain decimal. */
+    /** RFC 4180 CSV (Commons CSV does the quoting), header first, numbers in plain decimal. */
     public String csv() {
         StringBuilder b = new StringBuilder();
-        b.append(String.join(",", CSV_HEADER)).append("\r\n");
-        for (Row r : rows) {
-            List<String> f = new ArrayList<>(List.of(r.section(), r.metric(), r.unit(),
-                    r.higherBetter() ? "higher" : "lower"));
-            for (Summary s : new Summary[] {r.ours(), r.qemu(), r.ratio()}) {
-                if (s == null) {
-                    f.addAll(List.of("", "", ""));
-                } else {
-                    f.addAll(List.of(plain(s.median()), plain(s.min()), plain(s.max())));
+        try (CSVPrinter printer = new CSVPrinter(b, CSVFormat.RFC4180)) {
+            printer.printRecord(CSV_HEADER);
+            for (Row r : rows) {
+                List<String> f = new ArrayList<>(List.of(r.section(), r.metric(), r.unit(),
+                        r.higherBetter() ? "higher" : "lower"));
+                for (Summary s : new Summary[] {r.ours(), r.qemu(), r.ratio()}) {
+                    if (s == null) {
+                        f.addAll(List.of("", "", ""));
+                    } else {
+                        f.addAll(List.of(plain(s.median()), plain(s.min()), plain(s.max())));
+                    }
                 }
+                int runs = r.ours() != null ? r.ours().runs() : r.qemu() != null ? r.qemu().runs() : 0;
+                f.add(Integer.toString(runs));
+                f.add(Objects.requireNonNullElse(r.note(), ""));
+                printer.printRecord(f);
             }
-            int runs = r.ours() != null ? r.ours().runs() : r.qemu() != null ? r.qemu().runs() : 0;
-            f.add(Integer.toString(runs));
-            f.add(Objects.requireNonNullElse(r.note(), ""));
-            b.append(String.join(",", f.stream().map(BenchTable::csvField).toList())).append("\r\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return b.toString();
     }
@@ -100,12 +108,5 @@ public record BenchTable(List<Row> rows, List<String> notes) {
             return "";
         }
         return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
-    }
-
-    static String csvField(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

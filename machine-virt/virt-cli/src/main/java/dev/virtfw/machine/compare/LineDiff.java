@@ -1,18 +1,19 @@
 package dev.virtfw.machine.compare;
 
+import com.github.difflib.DiffUtils;
+import com.github.difflib.patch.AbstractDelta;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * A shortest edit script between two line lists (Myers' O(ND) algorithm, after trimming the common
- * head and tail). Past {@link #MAX_EDIT_DISTANCE} edits it gives up minimality and reports the
- * differing middle as deleted and inserted wholesale, so two unrelated long consoles cost bounded
- * time and memory.
+ * A shortest edit script between two line lists: java-diff-utils' Myers diff on the part between
+ * the common head and tail. A differing middle of more than {@link #MAX_MIDDLE_LINES} lines is
+ * reported as deleted and inserted wholesale instead, so that two unrelated long consoles cost
+ * bounded time (Myers' is O((n + m) d)).
  */
 final class LineDiff {
-    /** Edits beyond which the middle is reported wholesale. */
-    static final int MAX_EDIT_DISTANCE = 2000;
+    /** Lines (both sides together) between the common head and tail past which no diff is computed. */
+    static final int MAX_MIDDLE_LINES = 4000;
 
     enum Op { EQUAL, DELETE, INSERT }
 
@@ -37,88 +38,39 @@ final class LineDiff {
         for (int i = 0; i < head; i++) {
             edits.add(new Edit(Op.EQUAL, i, i));
         }
-        List<String> midA = a.subList(head, a.size() - tail);
-        List<String> midB = b.subList(head, b.size() - tail);
-        List<Edit> middle = myers(midA, midB);
-        if (middle == null) {
-            middle = new ArrayList<>();
-            for (int i = 0; i < midA.size(); i++) {
-                middle.add(new Edit(Op.DELETE, i, -1));
+        int endA = a.size() - tail;
+        int endB = b.size() - tail;
+        if ((endA - head) + (endB - head) > MAX_MIDDLE_LINES) {
+            replace(edits, head, endA, head, endB);
+        } else {
+            int i = head;
+            int j = head;
+            for (AbstractDelta<String> d : DiffUtils.diff(a.subList(head, endA), b.subList(head, endB)).getDeltas()) {
+                int from = head + d.getSource().getPosition();
+                while (i < from) {
+                    edits.add(new Edit(Op.EQUAL, i++, j++));
+                }
+                replace(edits, i, i + d.getSource().size(), j, j + d.getTarget().size());
+                i += d.getSource().size();
+                j += d.getTarget().size();
             }
-            for (int j = 0; j < midB.size(); j++) {
-                middle.add(new Edit(Op.INSERT, -1, j));
+            while (i < endA) {
+                edits.add(new Edit(Op.EQUAL, i++, j++));
             }
-        }
-        for (Edit e : middle) {
-            edits.add(new Edit(e.op(), e.a() < 0 ? -1 : e.a() + head, e.b() < 0 ? -1 : e.b() + head));
         }
         for (int i = 0; i < tail; i++) {
-            edits.add(new Edit(Op.EQUAL, a.size() - tail + i, b.size() - tail + i));
+            edits.add(new Edit(Op.EQUAL, endA + i, endB + i));
         }
         return edits;
     }
 
-    /** The edit script, or null when it needs more than {@link #MAX_EDIT_DISTANCE} edits. */
-    private static List<Edit> myers(List<String> a, List<String> b) {
-        int n = a.size();
-        int m = b.size();
-        int max = Math.min(n + m, MAX_EDIT_DISTANCE);
-        int offset = max + 1;
-        int[] v = new int[2 * max + 3];
-        // snapshots.get(d)[k + d] = furthest x on diagonal k after d edits, for k in [-d, d]
-        List<int[]> snapshots = new ArrayList<>();
-        for (int d = 0; d <= max; d++) {
-            for (int k = -d; k <= d; k += 2) {
-                int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1]
-                        : v[offset + k - 1] + 1;
-                int y = x - k;
-                while (x < n && y < m && a.get(x).equals(b.get(y))) {
-                    x++;
-                    y++;
-                }
-                v[offset + k] = x;
-            }
-            int[] snap = new int[2 * d + 1];
-            System.arraycopy(v, offset - d, snap, 0, 2 * d + 1);
-            snapshots.add(snap);
-            // the end (n, m) lies on diagonal n - m, which this step visited when it has d's parity
-            if (Math.abs(n - m) <= d && (d - (n - m)) % 2 == 0 && v[offset + n - m] >= n) {
-                return backtrack(snapshots, n, m, d);
-            }
+    /** Lines {@code [fromA, toA)} of the first list deleted, then {@code [fromB, toB)} of the second inserted. */
+    private static void replace(List<Edit> edits, int fromA, int toA, int fromB, int toB) {
+        for (int i = fromA; i < toA; i++) {
+            edits.add(new Edit(Op.DELETE, i, -1));
         }
-        return null;
-    }
-
-    private static List<Edit> backtrack(List<int[]> snapshots, int n, int m, int distance) {
-        List<Edit> reversed = new ArrayList<>();
-        int x = n;
-        int y = m;
-        for (int d = distance; d > 0; d--) {
-            int[] prev = snapshots.get(d - 1);
-            int k = x - y;
-            boolean down = k == -d || (k != d && prev[k - 1 + d - 1] < prev[k + 1 + d - 1]);
-            int prevK = down ? k + 1 : k - 1;
-            int prevX = prev[prevK + d - 1];
-            int afterMove = down ? prevX : prevX + 1;
-            while (x > afterMove) {
-                reversed.add(new Edit(Op.EQUAL, x - 1, y - 1));
-                x--;
-                y--;
-            }
-            if (down) {
-                reversed.add(new Edit(Op.INSERT, -1, y - 1));
-                y--;
-            } else {
-                reversed.add(new Edit(Op.DELETE, x - 1, -1));
-                x--;
-            }
+        for (int j = fromB; j < toB; j++) {
+            edits.add(new Edit(Op.INSERT, -1, j));
         }
-        while (x > 0 && y > 0) {
-            reversed.add(new Edit(Op.EQUAL, x - 1, y - 1));
-            x--;
-            y--;
-        }
-        Collections.reverse(reversed);
-        return reversed;
     }
 }

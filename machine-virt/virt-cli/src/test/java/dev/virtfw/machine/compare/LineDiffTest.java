@@ -85,19 +85,20 @@ class LineDiffTest {
     }
 
     @Test
-    void pastTheEditBoundTheMiddleIsReportedWholesaleButStillRebuildsBothSides() {
+    void aMiddleLongerThanTheBoundIsReportedWholesaleButStillRebuildsBothSides() {
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
         a.add("same head");
         b.add("same head");
-        for (int k = 0; k < LineDiff.MAX_EDIT_DISTANCE; k++) {
+        int n = LineDiff.MAX_MIDDLE_LINES / 2 + 1;
+        for (int k = 0; k < n; k++) {
             a.add("qemu " + k);
-            b.add("ours " + k);
+            b.add(k == n / 2 ? "qemu " + k : "ours " + k); // one common line, not paired past the bound
         }
         a.add("same tail");
         b.add("same tail");
         List<Edit> edits = LineDiff.diff(a, b);
         assertThat(checkScript(a, b, edits)).isEqualTo(2);
-        assertThat(edits).hasSize(2 + 2 * LineDiff.MAX_EDIT_DISTANCE);
+        assertThat(edits).hasSize(2 + 2 * n);
     }
 }
