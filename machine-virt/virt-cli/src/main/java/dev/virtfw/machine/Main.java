@@ -14,11 +14,11 @@ public final class Main {
     public static void main(String[] args) {
         Prestart.begin(args);
         if (DemoCommand.selects(args)) {
-            // No arguments, or --demo...: the built-in fw_cfg demo (issue 5).
+            // No arguments, or --demo...: the built-in fw_cfg demo: legacy against DMA boot timings.
             System.exit(DemoCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
         }
         if (CompareCommand.selects(args)) {
-            // --compare-qemu QEMU-ARGS...: the same command line on QEMU and here, consoles side by side (issue 5).
+            // --compare-qemu QEMU-ARGS...: the same command line on QEMU and here, consoles side by side.
             System.exit(CompareCommand.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
         }
         Console console = Console.stdio();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PrestartTest {
 
     @Test
-    @DisplayName("issue 9: nothing is prepared for --help, --version or the benchmark driver; a board run is")
+    @DisplayName("nothing is prepared for --help, --version or the benchmark driver; a board run is")
     void onlyForRuns() {
         assertThat(Prestart.begin(new String[] {"--help"})).isFalse();
         assertThat(Prestart.begin(new String[] {"-M", "virt", "--version"})).isFalse();
@@ -26,7 +26,7 @@ class PrestartTest {
     }
 
     @Test
-    @DisplayName("issue 9: the first-use DMA runs its three checked transfers on private memory (none with a recorder)")
+    @DisplayName("the first-use DMA runs its three checked transfers on private memory (none with a recorder)")
     void firstDmaOnPrivateMemory() {
         StringWriter err = new StringWriter();
         assertThat(Prestart.firstDma(2L << 20, new PrintWriter(err))).isEqualTo(
@@ -46,7 +46,7 @@ class PrestartTest {
     }
 
     @Test
-    @DisplayName("issue 9: the late-bound downcalls (stop, close, protect, remove cache) work when first used after start")
+    @DisplayName("the late-bound downcalls (stop, close, protect, remove cache) work when first used after start")
     void lateBoundDowncallsWork() {
         dev.virtfw.machine.unicorn.Unicorn.prepareLate(); // idempotent, never throws
         try (var uc = dev.virtfw.machine.unicorn.Unicorn.open(dev.virtfw.machine.unicorn.CpuModel.CORTEX_A57,
@@ -69,7 +69,7 @@ class PrestartTest {
     }
 
     @Test
-    @DisplayName("issue 9: a Unicorn library that cannot be loaded is still one clear line, not a trace from the prestart thread")
+    @DisplayName("a Unicorn library that cannot be loaded is still one clear line, not a trace from the prestart thread")
     void missingLibraryStaysOneLine(@TempDir Path dir) throws Exception {
         Path bios = Files.write(dir.resolve("bios.bin"), new byte[4096]);
         String javaBin = ProcessHandle.current().info().command().orElseThrow();

@@ -493,7 +493,7 @@ public final class Bench {
         return new Row(section, metric, "x", true, summary(o), summary(q), null, note);
     }
 
-    /** One line per goal of issue 9: met or not, with the figure. */
+    /** One line per performance goal (start-up, DMA speed-up, memory): met or not, with the figure. */
     private List<String> goals(List<Row> rows) {
         List<String> out = new ArrayList<>();
         out.add("Goals:");

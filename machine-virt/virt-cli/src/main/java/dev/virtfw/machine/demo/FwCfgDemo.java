@@ -25,8 +25,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The built-in demonstration of issue 5: the boot loader firmware loads a generated kernel and
- * initrd through fw_cfg, once with the legacy data register (8-byte reads) and once with DMA, each
+ * The built-in demonstration of fw_cfg DMA against the legacy interface: the boot loader firmware
+ * loads a generated kernel and initrd through fw_cfg, once with the legacy data register (8-byte reads) and once with DMA, each
  * on a fresh machine, and the two boots' timings are set side by side.
  *
  * <p>Guest-side durations come from the firmware's and kernel's {@code TIME} lines (CNTPCT_EL0 ticks
