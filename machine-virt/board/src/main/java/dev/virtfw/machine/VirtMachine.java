@@ -89,7 +89,13 @@ public final class VirtMachine implements AutoCloseable {
                 throw new ConfigException("-bios: " + config.bios() + " is " + bios.size()
                         + " bytes, larger than the 64 MiB flash bank");
             }
-            this.kernel = config.kernel() == null ? null : own(InputFile.map(config.kernel(), "-kernel"));
+            InputFile kernelFile = config.kernel() == null ? null : own(InputFile.map(config.kernel(), "-kernel"));
+            // A gzip-compressed Image (Image.gz) is decompressed for a direct boot, as QEMU does.
+            this.kernel = kernelFile != null && kernelFile.isGzip() && config.bios() == null
+                    ? own(kernelFile.gunzipped("-kernel")) : kernelFile;
+            if (bios != null && bios.size() == 0) {
+                throw new ConfigException("-bios: " + config.bios() + " is empty");
+            }
             this.initrd = config.initrd() == null ? null : own(InputFile.map(config.initrd(), "-initrd"));
             if (initrd != null && kernel == null) {
                 throw new ConfigException("-initrd only allowed with -kernel option");
@@ -98,6 +104,13 @@ public final class VirtMachine implements AutoCloseable {
                 throw new ConfigException("-append only allowed with -kernel option");
             }
             this.kernelHeader = kernel == null ? null : ArmImageHeader.parse(kernel.contents()).orElse(null);
+            if (kernel != null && bios == null && kernelHeader == null) {
+                throw new ConfigException("-kernel: " + config.kernel() + " is not an arm64 Linux Image (no \"ARM\\x64\""
+                        + " magic at offset 0x38) nor a gzip-compressed one");
+            }
+            if (kernel == null && bios == null && config.flashDrives().isEmpty() && config.dumpDtb() == null) {
+                throw new ConfigException("nothing to run: give -bios, -kernel or -drive if=pflash");
+            }
             this.userTree = config.dtb() == null ? null : readDtb(config.dtb());
             this.userDtbRoom = config.dtb() == null ? 0 : dtbRoom(config.dtb());
             if (directKernelBoot()) {

@@ -98,6 +98,13 @@ class LinuxBootTest {
     }
 
     @Test
+    void aGzipCompressedImageIsDecompressedAsQemuDoes() throws Exception {
+        Path gz = LinuxGuest.writeGzipped(boot.kernel(), dir.resolve("Image.gz"));
+        Guest.Run ours = run(b -> b.kernel(gz));
+        assertReadTheDevice(ours);
+    }
+
+    @Test
     void throughUBootItsAutobootLoadsEverythingOverFwCfgDma() throws Exception {
         Path uboot = QemuRunner.findUBoot().orElseThrow();
         Guest.Run ours = run(b -> b.bios(uboot));

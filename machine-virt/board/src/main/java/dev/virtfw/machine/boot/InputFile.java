@@ -41,6 +41,53 @@ public final class InputFile implements AutoCloseable {
         }
     }
 
+    /** QEMU's bound on a decompressed kernel (hw/core/loader.h LOAD_IMAGE_MAX_GUNZIP_BYTES). */
+    public static final long MAX_GUNZIP_BYTES = 256L << 20;
+
+    /** Whether the contents start with the gzip magic (RFC 1952: 1f 8b). */
+    public boolean isGzip() {
+        return contents.byteSize() >= 18 && contents.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == (byte) 0x1f
+                && contents.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1) == (byte) 0x8b;
+    }
+
+    /**
+     * This file decompressed, as QEMU decompresses a gzip-compressed arm64 {@code -kernel}: the
+     * result lives off the heap in memory this object owns; at most {@link #MAX_GUNZIP_BYTES}.
+     */
+    public InputFile gunzipped(String option) {
+        Arena out = Arena.ofShared();
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+                java.nio.channels.Channels.newInputStream(java.nio.channels.FileChannel.open(path)), 1 << 16)) {
+            byte[] chunk = new byte[1 << 20];
+            java.util.List<MemorySegment> parts = new java.util.ArrayList<>();
+            long total = 0;
+            int n;
+            while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+                total += n;
+                if (total > MAX_GUNZIP_BYTES) {
+                    throw new ConfigException(option + ": " + path + " decompresses to more than "
+                            + (MAX_GUNZIP_BYTES >> 20) + " MiB");
+                }
+                MemorySegment part = out.allocate(n);
+                MemorySegment.copy(MemorySegment.ofArray(chunk), 0, part, 0, n);
+                parts.add(part);
+            }
+            MemorySegment whole = out.allocate(Math.max(total, 1), 4096).asSlice(0, total);
+            long at = 0;
+            for (MemorySegment p : parts) {
+                MemorySegment.copy(p, 0, whole, at, p.byteSize());
+                at += p.byteSize();
+            }
+            return new InputFile(path, out, whole);
+        } catch (IOException e) {
+            out.close();
+            throw new ConfigException(option + ": " + path + " is not a valid gzip file: " + e.getMessage());
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
     public Path path() {
         return path;
     }
