@@ -108,9 +108,6 @@ public final class VirtMachine implements AutoCloseable {
                 throw new ConfigException("-kernel: " + config.kernel() + " is not an arm64 Linux Image (no \"ARM\\x64\""
                         + " magic at offset 0x38) nor a gzip-compressed one");
             }
-            if (kernel == null && bios == null && config.flashDrives().isEmpty() && config.dumpDtb() == null) {
-                throw new ConfigException("nothing to run: give -bios, -kernel or -drive if=pflash");
-            }
             this.userTree = config.dtb() == null ? null : readDtb(config.dtb());
             this.userDtbRoom = config.dtb() == null ? 0 : dtbRoom(config.dtb());
             if (directKernelBoot()) {
@@ -356,6 +353,9 @@ public final class VirtMachine implements AutoCloseable {
                 throw new ConfigException("dumpdtb: cannot write " + config.dumpDtb() + ": " + e.getMessage());
             }
             return RunResult.ok(RunResult.Reason.DTB_DUMPED, "device tree written to " + config.dumpDtb());
+        }
+        if (kernel == null && bios == null && config.flashDrives().isEmpty()) {
+            throw new ConfigException("nothing to run: give -bios, -kernel or -drive if=pflash");
         }
         Thread watchdog = startWatchdog();
         try {

@@ -21,7 +21,7 @@ class BootInputRefusalTest {
 
     @Test
     void neitherFirmwareNorKernel() {
-        assertThatThrownBy(() -> VirtMachine.create(MachineConfig.builder().build()))
+        assertThatThrownBy(() -> VirtMachine.run(MachineConfig.builder().build()))
                 .isInstanceOf(ConfigException.class).hasMessage("nothing to run: give -bios, -kernel or -drive if=pflash");
     }
 
