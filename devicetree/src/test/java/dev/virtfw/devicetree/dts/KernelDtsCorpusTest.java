@@ -135,4 +135,55 @@ class KernelDtsCorpusTest {
         return new Comparison(true, Arrays.equals(dtc.out(), ours) ? null
                 : "blobs differ" + (symbols ? " with -@" : "") + " (dtc " + dtc.out().length + " bytes, ours " + ours.length + ")");
     }
+
+    @Test
+    void everyKernelPackageDtbRoundTripsThroughDtcsSource() throws Exception {
+        Path dtbs = folder(KERNEL_DTBS);
+        List<Path> blobs;
+        try (Stream<Path> s = Files.walk(dtbs)) {
+            blobs = s.filter(p -> p.toString().endsWith(".dtb")).sorted().toList();
+        }
+        assertThat(blobs).hasSizeGreaterThan(500);
+        List<String> mismatches = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads())) {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (Path blob : blobs) {
+                jobs.add(pool.submit(() -> {
+                    String m = roundTrip(blob);
+                    if (m != null) {
+                        mismatches.add(blob.getFileName() + ": " + m);
+                    }
+                }));
+            }
+            for (Future<?> f : jobs) {
+                f.get();
+            }
+        }
+        System.out.printf("kernel DTB round trip: %d blobs, %d mismatches%n", blobs.size(), mismatches.size());
+        assertThat(mismatches).as("blobs whose dtc source we compile differently").isEmpty();
+    }
+
+    /** dtc -I dtb -O dts, then that source compiled by dtc and by us; null when the bytes agree. */
+    private String roundTrip(Path blob) {
+        Dtc.Run dts = Dtc.run(scratch, scratch, List.of("dtc", "-q", "-I", "dtb", "-O", "dts", blob.toString()));
+        if (dts.status() != 0) {
+            return "dtc cannot print it: " + dts.err();
+        }
+        try {
+            Path src = Files.createTempFile(scratch, "roundtrip", ".dts");
+            try {
+                Files.write(src, dts.out());
+                Dtc.Run dtc = Dtc.compile(scratch, scratch, src, "-q");
+                if (dtc.status() != 0) {
+                    return "dtc refuses its own source: " + dtc.err();
+                }
+                byte[] ours = DtsCompiler.compile(src, DtsOptions.defaults()).toDtb();
+                return Arrays.equals(ours, dtc.out()) ? null : "blobs differ";
+            } finally {
+                Files.deleteIfExists(src);
+            }
+        } catch (IOException | DtsException e) {
+            return e.toString();
+        }
+    }
 }
