@@ -73,30 +73,74 @@ debian_mirror() {
   echo "$uri"
 }
 
-# unicorn_lib: prints the path of libunicorn.so.2 (Unicorn 2.1.x), fetching
-# Debian unstable's libunicorn2t64 into the cache on first use. Nothing is
-# installed system-wide.
+# The libunicorn2t64 version virtfw is tested with (Debian unstable's on 2026-06). Fetched by this
+# exact version, so a cache holding several .debs or a newer upload to unstable changes nothing;
+# VIRTFW_UNICORN_VERSION overrides it (./virt --version prints the one in use).
+VIRTFW_UNICORN_VERSION=${VIRTFW_UNICORN_VERSION:-2.1.4-4}
+
+# with_lock FILE COMMAND...: runs COMMAND holding an exclusive flock on FILE, so that two
+# launchers started at once (two machines side by side) take turns at a build or a download.
+with_lock() {
+  local file=$1; shift
+  mkdir -p "$(dirname "$file")" || return 1
+  (
+    flock -x 9 || { echo "error: could not lock $file" >&2; exit 1; }
+    "$@"
+  ) 9>"$file"
+}
+
+# unicorn_lib: prints the path of libunicorn.so.2 from libunicorn2t64 $VIRTFW_UNICORN_VERSION,
+# fetching that .deb from Debian unstable into the cache on first use (under a lock: the private
+# apt state below runs without apt's own locking). Nothing is installed system-wide.
 unicorn_lib() {
   local dir="$VIRTFW_CACHE/unicorn" lib
-  lib=$(find "$dir/root" -name 'libunicorn.so.2' 2>/dev/null | head -n1)
-  if [ -n "$lib" ]; then echo "$lib"; return 0; fi
-  local mirror; mirror=$(debian_mirror) || return 1
-  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/root" || return 1
-  echo "deb [signed-by=$keyring] $mirror sid main" > "$dir/sources.list"
-  local opts=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-              -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
-              -o APT::Architectures::=amd64 -o Debug::NoLocking=1)
-  echo "fetching Unicorn 2.1 (Debian unstable's libunicorn2t64) into $dir" >&2
-  apt-get "${opts[@]}" -q update >"$dir/apt.log" 2>&1 ||
-    { echo "error: apt-get update for the unstable suite failed; see $dir/apt.log" >&2; return 1; }
-  (cd "$dir" && apt-get "${opts[@]}" -q download libunicorn2t64 >>"$dir/apt.log" 2>&1) ||
-    { echo "error: apt-get download libunicorn2t64 failed; see $dir/apt.log" >&2; return 1; }
-  dpkg-deb -x "$(ls "$dir"/libunicorn2t64_*.deb | head -n1)" "$dir/root" ||
-    { echo "error: could not unpack libunicorn2t64" >&2; return 1; }
+  if [ "$(unpacked_unicorn_version "$dir")" = "$VIRTFW_UNICORN_VERSION" ]; then
+    lib=$(find "$dir/root" -name 'libunicorn.so.2' 2>/dev/null | head -n1)
+    if [ -n "$lib" ]; then echo "$lib"; return 0; fi
+  fi
+  with_lock "$dir.lock" unicorn_fetch "$dir"
+}
+
+# unicorn_fetch DIR: unicorn_lib's download and unpacking, run under its lock.
+unicorn_fetch() {
+  local dir=$1 ver=$VIRTFW_UNICORN_VERSION lib
+  local deb="$dir/libunicorn2t64_${ver}_amd64.deb"
+  if [ "$(unpacked_unicorn_version "$dir")" = "$ver" ]; then
+    # another launcher fetched it while this one waited for the lock
+    lib=$(find "$dir/root" -name 'libunicorn.so.2' 2>/dev/null | head -n1)
+    if [ -n "$lib" ]; then echo "$lib"; return 0; fi
+  fi
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" || return 1
+  if [ ! -f "$deb" ]; then
+    local mirror; mirror=$(debian_mirror) || return 1
+    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    echo "deb [signed-by=$keyring] $mirror sid main" > "$dir/sources.list"
+    local opts=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+                -o APT::Architectures::=amd64 -o Debug::NoLocking=1)
+    echo "fetching Unicorn $ver (Debian unstable's libunicorn2t64) into $dir" >&2
+    apt-get "${opts[@]}" -q update >"$dir/apt.log" 2>&1 ||
+      { echo "error: apt-get update for the unstable suite failed; see $dir/apt.log" >&2; return 1; }
+    (cd "$dir" && apt-get "${opts[@]}" -q download "libunicorn2t64=$ver" >>"$dir/apt.log" 2>&1) ||
+      { echo "error: apt-get download libunicorn2t64=$ver failed (no longer in unstable? set VIRTFW_UNICORN_VERSION); see $dir/apt.log" >&2; return 1; }
+  fi
+  # Unpacked beside the old tree and swapped in, so a JVM starting meanwhile finds one or the other.
+  rm -rf "$dir/root.new" "$dir/root.old"
+  mkdir -p "$dir/root.new"
+  dpkg-deb -x "$deb" "$dir/root.new" ||
+    { echo "error: could not unpack $deb" >&2; return 1; }
+  [ -d "$dir/root" ] && mv "$dir/root" "$dir/root.old"
+  mv "$dir/root.new" "$dir/root" && rm -rf "$dir/root.old"
   lib=$(find "$dir/root" -name 'libunicorn.so.2' | head -n1)
-  [ -n "$lib" ] || { echo "error: libunicorn.so.2 not found in libunicorn2t64" >&2; return 1; }
+  [ -n "$lib" ] || { echo "error: libunicorn.so.2 not found in $deb" >&2; return 1; }
   echo "$lib"
+}
+
+# unpacked_unicorn_version DIR: the Debian version of the libunicorn2t64 unpacked in DIR/root, read
+# from the first line of the package's own changelog, e.g. "unicorn-engine (2.1.4-4) unstable; ...".
+unpacked_unicorn_version() {
+  zcat "$1/root/usr/share/doc/libunicorn2t64/changelog.Debian.gz" 2>/dev/null | head -n1 |
+    sed -n 's/^[^ ]* (\([^)]*\)).*/\1/p'
 }
 
 # mvn_run ARGS...: Maven with the JDK found above, quiet and in batch mode.
@@ -120,6 +164,10 @@ apt_private() {
 # arm64 kernel package (downloaded as a foreign-architecture package and
 # unpacked into the cache, not installed).
 arm64_kernel_dtbs() {
+  with_lock "$VIRTFW_CACHE/arm64-kernel.lock" arm64_kernel_dtbs_locked
+}
+
+arm64_kernel_dtbs_locked() {
   local dir="$VIRTFW_CACHE/arm64-kernel" found
   found=$(find "$dir/root" -type d -name dtbs 2>/dev/null | head -n1)
   if [ -z "$found" ]; then
@@ -144,54 +192,139 @@ arm64_kernel_dtbs() {
   echo "$found"
 }
 
+# arm64_kernel_root: prints the root of the unpacked arm64 kernel package
+# (fetched by arm64_kernel_dtbs into the cache).
+arm64_kernel_root() {
+  arm64_kernel_dtbs >/dev/null || return 1
+  echo "$VIRTFW_CACHE/arm64-kernel/root"
+}
+
+# arm64_linux_image: prints the path of that package's kernel, boot/vmlinuz-*,
+# which Debian ships as a plain (uncompressed) arm64 Image: checks the
+# "ARM\x64" magic at byte 56 of its header.
+arm64_linux_image() {
+  local root image; root=$(arm64_kernel_root) || return 1
+  image=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -n1)
+  [ -n "$image" ] || { echo "error: no boot/vmlinuz-* in the arm64 kernel package" >&2; return 1; }
+  [ "$(dd if="$image" bs=1 skip=56 count=4 status=none)" = "ARMd" ] ||
+    { echo "error: $image is not an arm64 Image (no ARM\\x64 magic at byte 56)" >&2; return 1; }
+  echo "$image"
+}
+
+# arm64_linux_modules: prints the package's lib/modules/<version> folder. The
+# tests load kernel/drivers/firmware/qemu_fw_cfg.ko from it with busybox's
+# insmod, which takes only a plain .ko: a compressed module (.ko.xz, .ko.zst,
+# .ko.gz, as later Debian kernels ship them) is decompressed beside itself.
+arm64_linux_modules() {
+  local root dir ko; root=$(arm64_kernel_root) || return 1
+  dir=$(ls -d "$root"/lib/modules/*/ 2>/dev/null | head -n1)
+  dir=${dir%/}
+  [ -n "$dir" ] || { echo "error: no lib/modules/<version> in the arm64 kernel package" >&2; return 1; }
+  ko="$dir/kernel/drivers/firmware/qemu_fw_cfg.ko"
+  if [ ! -f "$ko" ]; then
+    if [ -f "$ko.xz" ]; then xz -dc "$ko.xz" > "$ko.tmp"
+    elif [ -f "$ko.zst" ]; then zstd -qdc "$ko.zst" > "$ko.tmp"
+    elif [ -f "$ko.gz" ]; then gzip -dc "$ko.gz" > "$ko.tmp"
+    else echo "error: no qemu_fw_cfg.ko[.xz|.zst|.gz] under $dir/kernel/drivers/firmware" >&2; return 1
+    fi || { rm -f "$ko.tmp"; echo "error: could not decompress $ko.*" >&2; return 1; }
+    mv "$ko.tmp" "$ko"
+  fi
+  echo "$dir"
+}
+
+# arm64_busybox: prints the path of the statically linked arm64 busybox of
+# Debian's busybox-static package (same suite and private apt state as the
+# kernel package; downloaded and unpacked into the cache, not installed).
+arm64_busybox() {
+  local dir="$VIRTFW_CACHE/arm64-busybox" apt="$VIRTFW_CACHE/arm64-kernel" bin
+  bin="$dir/root/bin/busybox"
+  if [ -x "$bin" ]; then echo "$bin"; return 0; fi
+  arm64_kernel_dtbs >/dev/null || return 1
+  local suite; suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  local opts; mapfile -t opts < <(apt_private "$apt" "$suite" arm64) || return 1
+  mkdir -p "$dir" || return 1
+  echo "fetching Debian's arm64 busybox-static into $dir" >&2
+  rm -f "$dir"/busybox-static_*.deb
+  if ! (cd "$dir" && apt-get "${opts[@]}" -q download busybox-static:arm64 >"$dir/apt.log" 2>&1); then
+    # The package lists may be gone or stale: read them again once.
+    apt-get "${opts[@]}" -q update >>"$dir/apt.log" 2>&1 &&
+      (cd "$dir" && apt-get "${opts[@]}" -q download busybox-static:arm64 >>"$dir/apt.log" 2>&1) ||
+      { echo "error: apt-get download busybox-static:arm64 failed; see $dir/apt.log" >&2; return 1; }
+  fi
+  dpkg-deb -x "$(ls "$dir"/busybox-static_*.deb | head -n1)" "$dir/root" ||
+    { echo "error: could not unpack busybox-static" >&2; return 1; }
+  [ -x "$bin" ] || { echo "error: no bin/busybox in busybox-static" >&2; return 1; }
+  echo "$bin"
+}
+
 # Debian packages the tests and the board need.
 VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make cpp)
 
-# launch_java MODULE MAINCLASS ARGS...: builds MODULE (and what it needs) when a
-# source is newer than the last build, then runs MAINCLASS on the JDK found
-# above with a class-data-sharing archive kept beside the build, so a second
-# start is fast. Never returns. A dynamic archive holds the classes of the run
-# that wrote it and is not rewritten when a later run needs others, so a
-# launcher whose commands load different classes names one archive per kind of
-# command in VIRTFW_CDS_KEY (./virt: run, demo, compare, bench, info).
+# sources_state: one line per build input of the work tree (Java sources, POMs, main resources)
+# with its modification time, sorted, then hashed: any file added, changed or deleted changes it.
+sources_state() {
+  (cd "$VIRTFW_ROOT" && find . -name target -prune -o -name .git -prune -o \
+    \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -printf '%p %T@\n' |
+    LC_ALL=C sort | md5sum | cut -d' ' -f1)
+}
+
+# build_if_stale MODULE: builds MODULE and what it needs unless the stamp beside its build records
+# the current sources_state; writes the module's runtime class path to target/runtime.classpath.
+# Run under the work tree's build lock.
+build_if_stale() {
+  local module=$1
+  local target="$VIRTFW_ROOT/$module/target"
+  local cp_file="$target/runtime.classpath" stamp="$target/.launcher-stamp" state
+  state=$(sources_state)
+  if [ -f "$cp_file" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$state" ]; then
+    return 0
+  fi
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  echo "building $module ..." >&2
+  mkdir -p "$VIRTFW_CACHE"
+  local log="$VIRTFW_CACHE/build-${module//\//-}.log"
+  mvn_run -Dstyle.color=never -pl "$module" -am install -DskipTests >"$log" 2>&1 ||
+    { echo "error: the build of $module failed; see $log" >&2; return 1; }
+  mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
+    -Dmdep.includeScope=runtime >>"$log" 2>&1 ||
+    { echo "error: could not compute the class path of $module; see $log" >&2; return 1; }
+  rm -f "$target"/launcher*.jsa
+  echo "$state" > "$stamp"
+}
+
+# launch_java MODULE MAINCLASS ARGS...: builds MODULE (a folder under the root, e.g.
+# machine-virt/virt-cli, whose last part is its artifactId) and what it needs when a build input
+# was added, changed or deleted since the last build, then runs MAINCLASS on the JDK found above
+# with a class-data-sharing archive kept beside the build, so a second start is fast. Never
+# returns. The build runs under a lock per work tree, so launchers started together build once
+# and never run a half-written build. A dynamic archive holds the classes of the run that wrote
+# it and is not rewritten when a later run needs others, so a launcher whose commands load
+# different classes names one archive per kind of command in VIRTFW_CDS_KEY (./virt: run, demo,
+# compare, bench, info).
 launch_java() {
   local module=$1 main=$2; shift 2
   find_jdk || exit 1
   local target="$VIRTFW_ROOT/$module/target"
-  local cp_file="$target/runtime.classpath" stamp="$target/.launcher-stamp"
-  local changed=""
-  if [ -f "$stamp" ] && [ -f "$cp_file" ]; then
-    changed=$(find "$VIRTFW_ROOT" -name target -prune -o -name .git -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)
-  else
-    changed=yes
-  fi
-  if [ -n "$changed" ]; then
-    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-    echo "building $module ..." >&2
-    mkdir -p "$VIRTFW_CACHE"
-    local log="$VIRTFW_CACHE/build-$module.log"
-    mvn_run -Dstyle.color=never -pl "$module" -am install -DskipTests >"$log" 2>&1 ||
-      die "the build of $module failed; see $log"
-    mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
-      -Dmdep.includeScope=runtime >>"$log" 2>&1 || die "could not compute the class path of $module; see $log"
-    rm -f "$target"/launcher*.jsa
-    touch "$stamp"
-  fi
-  local jar; jar=$(ls "$target"/"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
+  local cp_file="$target/runtime.classpath"
+  local lock="$VIRTFW_CACHE/locks/build-$(printf '%s' "$VIRTFW_ROOT" | md5sum | cut -c1-16).lock"
+  with_lock "$lock" build_if_stale "$module" || exit 1
+  local jar; jar=$(ls "$target"/"$(basename "$module")"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n1)
+  local classpath; classpath=$(cat "$cp_file")
   # The archive is an optimisation only: its log lines (e.g. the JDK's base
   # archive disabling module optimisations under --enable-native-access) are
   # noise on a command's standard error.
   local archive="$target/launcher${VIRTFW_CDS_KEY:+-$VIRTFW_CDS_KEY}.jsa"
   # The JVM refuses an archive when a jar on the class path changed since (another launcher's build
   # reinstalls the jars this module depends on) and does not write it again: remove it, so this run
-  # writes a fresh one.
-  if [ -f "$archive" ] && [ -n "$(find "$jar" $(tr ':' ' ' < "$cp_file") -newer "$archive" -print -quit 2>/dev/null)" ]; then
+  # writes a fresh one. Entries are split on ':' only (a folder name may hold spaces).
+  local entries=()
+  IFS=: read -r -a entries <<< "$classpath"
+  if [ -f "$archive" ] && [ -n "$(find "$jar" "${entries[@]}" -newer "$archive" -print -quit 2>/dev/null)" ]; then
     rm -f "$archive"
   fi
   exec "$JAVA_HOME/bin/java" -Xlog:cds*=off -Xlog:aot*=off \
     -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xshare:auto \
-    ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$(cat "$cp_file")" "$main" "$@"
+    ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$classpath" "$main" "$@"
 }
 
 # linux_dts_sources: prints a folder holding the device-tree sources of Debian's

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Conformance of the device to QEMU's docs/specs/fw_cfg.rst and to QEMU 7.2's hw/nvram/fw_cfg.c as
- * observed live (shared FWCFG-NOTES.md), one nested class per section, one test per rule.
+ * observed live (device-fwcfg/docs/qemu-behaviour.md, with the vectors), one nested class per section, one test per rule.
  * Every test runs against RAM with guard bytes around it; {@link #guardsStayIntact()} checks them
  * after each test.
  */
@@ -176,7 +176,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{0}-byte read")
         @ValueSource(ints = {1, 2, 4, 8})
-        @DisplayName("FWCFG-NOTES: every read of the selector is refused")
+        @DisplayName("QEMU 7.2: every read of the selector is refused")
         void selectorReadRefused(int size) {
             assertThat(device.accepts(FW_CFG_CTL_OFFSET, size, false)).isFalse();
             assertThat(device.read(FW_CFG_CTL_OFFSET, size)).isZero();
@@ -184,7 +184,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{0}-byte write")
         @ValueSource(ints = {1, 4, 8})
-        @DisplayName("FWCFG-NOTES: selector writes other than 16 bits are refused and select nothing")
+        @DisplayName("QEMU 7.2: selector writes other than 16 bits are refused and select nothing")
         void selectorWrongWidthRefused(int size) {
             guest.select(FW_CFG_KERNEL_DATA);
             guest.data(1);
@@ -193,7 +193,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a 16-bit write at +0x0A (past the selector) is refused")
+        @DisplayName("QEMU 7.2: a 16-bit write at +0x0A (past the selector) is refused")
         void selectorNeighbourRefused() {
             assertThat(device.accepts(0x0A, 2, true)).isFalse();
             device.write(0x0A, 2, 0x0100);
@@ -225,7 +225,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{0}-byte read near the end")
         @ValueSource(ints = {1, 2, 4, 8})
-        @DisplayName("FWCFG-NOTES: at the end of an item a read returns the remaining bytes followed by zeros")
+        @DisplayName("QEMU 7.2: at the end of an item a read returns the remaining bytes followed by zeros")
         void remainingThenZeros(int size) {
             int start = size >= 4 ? 297 : 299;
             guest.select(FW_CFG_KERNEL_DATA);
@@ -299,7 +299,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a 4-byte data read at +4 on its own is refused (QEMU takes data reads at +0 only)")
+        @DisplayName("QEMU 7.2: a 4-byte data read at +4 on its own is refused (QEMU takes data reads at +0 only)")
         void plusFourAloneRefused() {
             guest.select(FW_CFG_KERNEL_DATA);
             assertThat(device.accepts(4, 4, false)).isFalse();
@@ -387,7 +387,7 @@ class FwCfgConformanceTest {
     @Nested
     @DisplayName("Register acceptance (QEMU 7.2, scanned live)")
     class Acceptance {
-        /** FWCFG-NOTES, "Accesses that QEMU 7.2 refuses", as a table. */
+        /** docs/qemu-behaviour.md, "Accesses QEMU refuses", as a table. */
         static boolean qemuAccepts(int offset, int size, boolean write) {
             if (offset % size != 0) {
                 return false; // the memory core refuses unaligned accesses
@@ -422,7 +422,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{2} of {1} at +0x{0} -> {3}")
         @MethodSource("everyAccess")
-        @DisplayName("FWCFG-NOTES: every 1/2/4/8-byte read and write in 0x00-0x1F is accepted exactly as QEMU 7.2 does")
+        @DisplayName("QEMU 7.2: every 1/2/4/8-byte read and write in 0x00-0x1F is accepted exactly as QEMU 7.2 does")
         void acceptsLikeQemu(String hex, int size, String direction, boolean expected) {
             assertThat(device.accepts(Integer.parseInt(hex, 16), size, direction.equals("write"))).isEqualTo(expected);
         }
@@ -495,14 +495,14 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{0} bytes at +0x1{1}")
         @MethodSource("slices")
-        @DisplayName("FWCFG-NOTES: reads of every aligned width return the matching slice of \"QEMU CFG\"")
+        @DisplayName("QEMU 7.2: reads of every aligned width return the matching slice of \"QEMU CFG\"")
         void signatureSlices(int size, int at) {
             byte[] text = "QEMU CFG".getBytes(StandardCharsets.US_ASCII);
             assertThat(device.read(FW_CFG_DMA_OFFSET + at, size)).isEqualTo(le(text, at, size));
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: the DMA register never reads back the latched address")
+        @DisplayName("QEMU 7.2: the DMA register never reads back the latched address")
         void neverReadsLatch() {
             guest.writeDmaHigh(0x1234);
             assertThat(device.read(FW_CFG_DMA_OFFSET, 8)).isEqualTo(0x47464320554D4551L);
@@ -536,7 +536,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: low half first starts at once with the high half 0; a later high half only latches")
+        @DisplayName("QEMU 7.2: low half first starts at once with the high half 0; a later high half only latches")
         void lowThenHighOrder() {
             try (GuardedRam high = new GuardedRam(0x8_0000_0000L, 0x10000);
                     FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create(), high)) {
@@ -553,7 +553,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a 32-bit write at +0x10 clears the low half latched before")
+        @DisplayName("QEMU 7.2: a 32-bit write at +0x10 clears the low half latched before")
         void highHalfClearsLowHalf() {
             try (GuardedRam high = new GuardedRam(0x8_0000_0000L, 0x10000);
                     FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create(), high)) {
@@ -568,7 +568,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: the latched address is zeroed when a transfer starts (a lone low half uses high 0)")
+        @DisplayName("QEMU 7.2: the latched address is zeroed when a transfer starts (a lone low half uses high 0)")
         void latchClearedByTransfer() {
             try (GuardedRam high = new GuardedRam(0x8_0000_0000L, 0x10000);
                     FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create(), high)) {
@@ -593,7 +593,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{0}-byte write at +0x1{1}")
         @MethodSource("narrowWrites")
-        @DisplayName("FWCFG-NOTES: 1- and 2-byte writes to the DMA register are refused and latch nothing")
+        @DisplayName("QEMU 7.2: 1- and 2-byte writes to the DMA register are refused and latch nothing")
         void narrowWritesRefused(int size, int at) {
             ram.descriptor(desc, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 4, buf);
             guest.writeDmaHigh(0);
@@ -750,7 +750,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a DMA READ without SELECT continues where a legacy read stopped")
+        @DisplayName("QEMU 7.2: a DMA READ without SELECT continues where a legacy read stopped")
         void dmaContinuesLegacy() {
             guest.select(FW_CFG_KERNEL_DATA);
             guest.data(4);
@@ -759,7 +759,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a legacy read continues where a DMA READ stopped")
+        @DisplayName("QEMU 7.2: a legacy read continues where a DMA READ stopped")
         void legacyContinuesDma() {
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 10, buf)).isZero();
             assertThat(guest.data(2)).isEqualTo(le(PATTERN, 10, 2));
@@ -785,7 +785,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: SKIP clamps at the end of the item (length 0xFFFFFFFF) and succeeds")
+        @DisplayName("QEMU 7.2: SKIP clamps at the end of the item (length 0xFFFFFFFF) and succeeds")
         void skipClamps() {
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_SKIP,
                     0xFFFFFFFF, buf)).isZero();
@@ -811,7 +811,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a READ one byte beyond the end of RAM writes the part in RAM, then reports ERROR")
+        @DisplayName("QEMU 7.2: a READ one byte beyond the end of RAM writes the part in RAM, then reports ERROR")
         void readOneBeyondEndOfRam() {
             long at = ram.end() - 299;
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 300, at)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
@@ -819,7 +819,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a zero-fill that runs one byte past the end of RAM fills what is RAM and reports ERROR")
+        @DisplayName("QEMU 7.2: a zero-fill that runs one byte past the end of RAM fills what is RAM and reports ERROR")
         void zeroFillOneBeyond() {
             long at = ram.end() - 10;
             ram.fill(at, 10, (byte) 0xEE);
@@ -829,7 +829,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a target wholly outside RAM writes nothing and reports ERROR")
+        @DisplayName("QEMU 7.2: a target wholly outside RAM writes nothing and reports ERROR")
         void targetWhollyOutside() {
             assertThat(guest.dma(desc, SR, 4, ram.end())).isEqualTo(FW_CFG_DMA_CTL_ERROR);
             assertThat(guest.dma(desc, SR, 4, ram.base - 4)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
@@ -850,7 +850,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a descriptor not wholly in RAM is not executed; ERROR lands in its control field if that is RAM")
+        @DisplayName("QEMU 7.2: a descriptor not wholly in RAM is not executed; ERROR lands in its control field if that is RAM")
         void descriptorStraddlesEnd() {
             long d = ram.end() - 8;
             ram.fill(buf, 4, (byte) 0xEE);
@@ -915,7 +915,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: completion writes the control field only; length and address are left alone")
+        @DisplayName("QEMU 7.2: completion writes the control field only; length and address are left alone")
         void onlyControlWrittenBack() {
             guest.dma(desc, SR, 8, buf);
             assertThat(ram.be32(desc + 4)).isEqualTo(8);
@@ -1002,7 +1002,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: a DMA SELECT feeds later legacy reads")
+        @DisplayName("QEMU 7.2: a DMA SELECT feeds later legacy reads")
         void dmaSelectFeedsLegacy() {
             guest.dma(desc, sel(FW_CFG_ID), 0, buf);
             assertThat(guest.data(4)).isEqualTo(3L);
@@ -1063,7 +1063,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: -fw_cfg name=N,string=S stores S without a terminating NUL (addFileString)")
+        @DisplayName("QEMU 7.2: -fw_cfg name=N,string=S stores S without a terminating NUL (addFileString)")
         void fileStringHasNoNul() {
             FwCfgItems it = FwCfgItems.create().addFileString("opt/x", "abc");
             assertThat(it.file("opt/x").orElseThrow().contents().toArray(Layouts.U8)).containsExactly('a', 'b', 'c');
@@ -1135,7 +1135,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: without an initrd there are no INITRD items; the command line is always there with its NUL")
+        @DisplayName("QEMU 7.2: without an initrd there are no INITRD items; the command line is always there with its NUL")
         void kernelBootWithoutInitrd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
             java.nio.file.Path kernel = java.nio.file.Files.write(dir.resolve("Image"), pattern(10));
             FwCfgItems it = FwCfgItems.create().addKernelBoot(kernel, null, null);
@@ -1291,7 +1291,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("FWCFG-NOTES: names are at most 55 characters and NUL-terminated in the 56-byte field")
+        @DisplayName("QEMU 7.2: names are at most 55 characters and NUL-terminated in the 56-byte field")
         void longestName() {
             String longest = "opt/" + "n".repeat(51);
             try (GuardedRam r = new GuardedRam(1 << 16);
@@ -1342,7 +1342,7 @@ class FwCfgConformanceTest {
     @DisplayName("Configuration errors (at configuration time, never in the guest)")
     class Configuration {
         @Test
-        @DisplayName("FWCFG-NOTES: a duplicate file name is a configuration error")
+        @DisplayName("QEMU 7.2: a duplicate file name is a configuration error")
         void duplicateName() {
             FwCfgItems it = FwCfgItems.create().addFileString("opt/a", "1");
             assertThatThrownBy(() -> it.addFileString("opt/a", "2"))

@@ -30,7 +30,21 @@ public enum Firmware {
      * {@code opt/virtfw/bench-plan} (DMA, legacy 1- and 8-byte loads, single MMIO accesses),
      * timing each step with the generic timer, and prints {@code TIME bench-...} lines.
      */
-    BENCH("bench.bin");
+    BENCH("bench.bin"),
+    /** Exception guest for {@code -bios}: SVC from EL1 and EL0; see {@link Guest#SVC}. */
+    GUEST_SVC("guest-svc.bin"),
+    /** Exception guest for {@code -bios}: undefined instructions and BRK; see {@link Guest#UNDEF}. */
+    GUEST_UNDEF("guest-undef.bin"),
+    /** Exception guest for {@code -bios}: external, translation and permission aborts; see {@link Guest#ABORT}. */
+    GUEST_ABORT("guest-abort.bin"),
+    /** Interrupt guest for {@code -bios}: virtual and physical timer IRQs through the GICv2; see {@link Guest#TIMER}. */
+    GUEST_TIMER("guest-timer.bin"),
+    /** Interrupt guest for {@code -bios}: WFI until a timer deadline; see {@link Guest#WFI}. */
+    GUEST_WFI("guest-wfi.bin"),
+    /** Interrupt guest for {@code -bios}: a masked interrupt stays pending; see {@link Guest#PENDING}. */
+    GUEST_PENDING("guest-pending.bin"),
+    /** Interrupt guest for {@code -bios}: software-generated interrupts; see {@link Guest#SGI}. */
+    GUEST_SGI("guest-sgi.bin");
 
     private final String fileName;
 

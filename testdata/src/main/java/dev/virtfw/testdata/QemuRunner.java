@@ -1,7 +1,10 @@
 package dev.virtfw.testdata;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +173,123 @@ public final class QemuRunner {
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+        }
+    }
+
+    /**
+     * Something to type on the console once it has printed a text.
+     *
+     * @param after the text to wait for (searched in the output after the previous reply's text)
+     * @param send  what to write to standard input then
+     */
+    public record Reply(String after, String send) {
+        public Reply {
+            Objects.requireNonNull(after);
+            Objects.requireNonNull(send);
+        }
+    }
+
+    /**
+     * Runs QEMU with {@code args} and types on its console (standard input, the guest's UART
+     * with -nographic): each reply is sent once its text has appeared, then standard input is
+     * closed. Text typed before the guest reads its console is lost, as on a real UART, so
+     * wait for a prompt.
+     *
+     * @throws QemuException when QEMU is not found or cannot be started
+     */
+    public static Result run(List<String> args, Duration timeout, List<Reply> replies)
+            throws QemuException, InterruptedException {
+        Path qemu = findQemu().orElseThrow(() -> new QemuException(QEMU_EXECUTABLE
+                + " not found on PATH (Debian package qemu-system-arm) and -D" + QEMU_PROPERTY + " not set"));
+        List<String> command = new ArrayList<>();
+        command.add(qemu.toString());
+        command.addAll(args);
+        return runProcess(command, timeout, replies);
+    }
+
+    /**
+     * Runs any console program (the executable first: {@code qemu-system-aarch64}, {@code ./virt}
+     * ...) with the replies of {@link #run(List, Duration, List)}; a reply whose text never comes
+     * leaves the process to its timeout.
+     *
+     * @throws QemuException when the program cannot be started or its output cannot be read
+     */
+    public static Result runProcess(List<String> command, Duration timeout, List<Reply> replies)
+            throws QemuException, InterruptedException {
+        Objects.requireNonNull(command);
+        Objects.requireNonNull(replies);
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new QemuException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        StringBuilder output = new StringBuilder();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Thread outReader = Thread.ofPlatform().daemon().start(() -> copy(process.getInputStream(), output));
+        Thread errReader = Thread.ofPlatform().daemon().start(() -> {
+            try (InputStream in = process.getErrorStream()) {
+                in.transferTo(errors);
+            } catch (IOException ignored) {
+                // the process is gone: what was read is kept
+            }
+        });
+        boolean finished = false;
+        try (OutputStream stdin = process.getOutputStream()) {
+            int from = 0;
+            for (Reply reply : replies) {
+                int at;
+                while ((at = indexOf(output, reply.after(), from)) < 0 && process.isAlive()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                if (at < 0) {
+                    break;
+                }
+                from = at + reply.after().length();
+                stdin.write(reply.send().getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            // the process closed its input (it ended): its output says why
+        }
+        try {
+            finished = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        outReader.join(10_000);
+        errReader.join(10_000);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        String out;
+        synchronized (output) {
+            out = output.toString();
+        }
+        return new Result(out, errors.toString(StandardCharsets.ISO_8859_1), finished ? process.exitValue() : -1,
+                !finished, elapsed);
+    }
+
+    private static void copy(InputStream in, StringBuilder into) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                synchronized (into) {
+                    into.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone: what was read is kept
+        }
+    }
+
+    private static int indexOf(StringBuilder text, String what, int from) {
+        synchronized (text) {
+            return text.indexOf(what, from);
         }
     }
 

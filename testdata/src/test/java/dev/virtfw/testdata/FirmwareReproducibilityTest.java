@@ -79,6 +79,8 @@ class FirmwareReproducibilityTest {
             assertThat(TestData.bytes(f)).as(f.fileName()).hasSizeGreaterThan(1024);
         }
         assertThat(List.of(Firmware.values())).extracting(Firmware::fileName)
-                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin");
+                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin",
+                        "guest-svc.bin", "guest-undef.bin", "guest-abort.bin", "guest-timer.bin", "guest-wfi.bin",
+                        "guest-pending.bin", "guest-sgi.bin");
     }
 }

@@ -1,0 +1,29 @@
+package dev.virtfw.machine.console;
+
+/** Where the console's received characters come from. Never blocks: the guest polls. */
+@FunctionalInterface
+public interface ConsoleInput {
+    /** Returned by {@link #poll()} when no byte is available now. */
+    int NONE = -1;
+
+    /** The next byte (0..255), or {@link #NONE} when none is waiting. */
+    int poll();
+
+    /**
+     * Waits up to {@code nanos} for a byte to become available (without taking it); returns whether
+     * one is. The default sleeps the whole time: an input that cannot wait for bytes has none coming.
+     */
+    default boolean await(long nanos) {
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(Math.max(0, nanos)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** No input at all. */
+    static ConsoleInput none() {
+        return () -> NONE;
+    }
+}

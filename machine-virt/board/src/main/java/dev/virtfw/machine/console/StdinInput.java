@@ -1,0 +1,63 @@
+package dev.virtfw.machine.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Standard input offered to the guest without blocking it: a daemon thread reads the stream into
+ * a bounded queue (which holds back the reader when the guest does not consume), the guest polls.
+ */
+public final class StdinInput implements ConsoleInput {
+    private static StdinInput shared;
+
+    private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(4096);
+
+    private StdinInput(InputStream in) {
+        Thread reader = Thread.ofPlatform().daemon().name("virt-stdin").unstarted(() -> pump(in));
+        reader.start();
+    }
+
+    /** The one reader of {@code System.in} (a second reader would steal bytes). */
+    public static synchronized StdinInput shared() {
+        if (shared == null) {
+            shared = new StdinInput(System.in);
+        }
+        return shared;
+    }
+
+    private void pump(InputStream in) {
+        try {
+            int b;
+            while ((b = in.read()) >= 0) {
+                queue.put(b);
+            }
+        } catch (IOException | InterruptedException e) {
+            // End of input: the guest sees no more bytes.
+        }
+    }
+
+    /** A byte {@link #await} took from the queue before the guest asked for it. */
+    private Integer held;
+
+    @Override
+    public synchronized int poll() {
+        Integer b = held != null ? held : queue.poll();
+        held = null;
+        return b == null ? NONE : b;
+    }
+
+    @Override
+    public synchronized boolean await(long nanos) {
+        if (held != null || !queue.isEmpty()) {
+            return true;
+        }
+        try {
+            held = queue.poll(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return held != null;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.virtfw.machine.timer;
+
+import dev.virtfw.machine.irq.InterruptLine;
+import dev.virtfw.machine.unicorn.SysReg;
+
+/**
+ * The EL1 physical and virtual timers of the Arm generic timer (Arm ARM D11.2), for one CPU.
+ *
+ * <p>Unicorn 2.1 keeps the counters (the host's monotonic clock at 62.5 MHz, as QEMU's) but drops
+ * every write to the timers' control and compare registers, so no timer ever fires. The board
+ * routes those MSR writes here ({@link #write}); this class keeps the state, mirrors it into the
+ * CPU's registers (so MRS reads and the TimerValue view need no help), and drives each timer's
+ * interrupt line: high while the timer is enabled, not masked, and the counter has reached the
+ * compare value. The counter passing the compare value is noticed by {@link #poll} between two
+ * runs of the engine; {@link #nextDeadlineNanos} tells the board how long an idle guest may sleep.
+ *
+ * <p>The virtual counter starts near zero at each boot, as QEMU's does: the board sets CNTVOFF_EL2
+ * to the physical count at the start of the boot.
+ */
+public final class GenericTimer {
+    /** Nanoseconds per counter tick: 62.5 MHz, QEMU's GTIMER_SCALE. */
+    public static final long TICK_NANOS = 16;
+    /** CNTx_CTL bits. */
+    static final int CTL_ENABLE = 1;
+    static final int CTL_IMASK = 2;
+    static final int CTL_ISTATUS = 4;
+
+    /** How the timer reaches the CPU's copy of its registers. */
+    public interface CpuRegisters {
+        void write(SysReg reg, long value);
+    }
+
+    /** One of the two timers. */
+    private final class Timer {
+        final SysReg ctlReg;
+        final SysReg cvalReg;
+        final InterruptLine line;
+        final boolean virtual;
+        int ctl;
+        long cval;
+        boolean lineLevel;
+
+        Timer(SysReg ctlReg, SysReg cvalReg, InterruptLine line, boolean virtual) {
+            this.ctlReg = ctlReg;
+            this.cvalReg = cvalReg;
+            this.line = line;
+            this.virtual = virtual;
+        }
+
+        long count() {
+            long physical = physicalCount();
+            return virtual ? physical - virtualOffset : physical;
+        }
+
+        /** Recomputes ISTATUS and the line; mirrors CTL into the CPU when ISTATUS changed. */
+        void evaluate(boolean forceMirror) {
+            boolean fired = (ctl & CTL_ENABLE) != 0 && Long.compareUnsigned(count(), cval) >= 0;
+            int newCtl = fired ? ctl | CTL_ISTATUS : ctl & ~CTL_ISTATUS;
+            boolean changed = newCtl != ctl;
+            ctl = newCtl;
+            if ((changed || forceMirror) && cpu != null) {
+                cpu.write(ctlReg, ctl);
+            }
+            boolean level = fired && (ctl & CTL_IMASK) == 0;
+            if (level != lineLevel) {
+                lineLevel = level;
+                line.set(level);
+            }
+        }
+
+        /** Host nanoTime at which this timer's line goes high, or Long.MAX_VALUE if never by itself. */
+        long deadline() {
+            if ((ctl & CTL_ENABLE) == 0 || (ctl & CTL_IMASK) != 0 || lineLevel) {
+                return Long.MAX_VALUE;
+            }
+            long ticks = cval - count();
+            if (ticks <= 0) {
+                return System.nanoTime();
+            }
+            if (ticks > Long.MAX_VALUE / TICK_NANOS / 2) {
+                return Long.MAX_VALUE;
+            }
+            return System.nanoTime() + ticks * TICK_NANOS;
+        }
+
+        void reset() {
+            ctl = 0;
+            cval = 0;
+            if (lineLevel) {
+                lineLevel = false;
+                line.set(false);
+            }
+        }
+    }
+
+    private final Timer physical;
+    private final Timer virtualTimer;
+    private long virtualOffset;
+    private CpuRegisters cpu;
+
+    /**
+     * @param physicalLine the EL1 physical timer's interrupt (PPI 14, INTID 30 on the virt board)
+     * @param virtualLine  the virtual timer's interrupt (PPI 11, INTID 27)
+     */
+    public GenericTimer(InterruptLine physicalLine, InterruptLine virtualLine) {
+        this.physical = new Timer(SysReg.CNTP_CTL_EL0, SysReg.CNTP_CVAL_EL0, physicalLine, false);
+        this.virtualTimer = new Timer(SysReg.CNTV_CTL_EL0, SysReg.CNTV_CVAL_EL0, virtualLine, true);
+    }
+
+    /** The physical count: the host's monotonic clock in ticks, the value Unicorn's CNTPCT_EL0 reads. */
+    public static long physicalCount() {
+        return System.nanoTime() / TICK_NANOS;
+    }
+
+    /**
+     * Starts a boot on a CPU: both timers off, and the virtual counter made to start at zero
+     * (returns the CNTVOFF_EL2 value the board must give the CPU).
+     */
+    public long boot(CpuRegisters registers) {
+        this.cpu = registers;
+        physical.reset();
+        virtualTimer.reset();
+        virtualOffset = physicalCount();
+        return virtualOffset;
+    }
+
+    /** The CPU of the boot is gone; nothing is mirrored any more. */
+    public void detach() {
+        this.cpu = null;
+    }
+
+    /**
+     * An MSR to {@code encoding}: performs it when it is a timer register and returns true, else
+     * returns false (the CPU performs it).
+     */
+    public boolean write(int encoding, long value) {
+        Timer t;
+        if (encoding == SysReg.CNTV_CTL_EL0.encoding() || encoding == SysReg.CNTP_CTL_EL0.encoding()) {
+            t = encoding == SysReg.CNTV_CTL_EL0.encoding() ? virtualTimer : physical;
+            t.ctl = (t.ctl & CTL_ISTATUS) | (int) (value & (CTL_ENABLE | CTL_IMASK));
+            t.evaluate(true);
+            return true;
+        }
+        if (encoding == SysReg.CNTV_CVAL_EL0.encoding() || encoding == SysReg.CNTP_CVAL_EL0.encoding()) {
+            t = encoding == SysReg.CNTV_CVAL_EL0.encoding() ? virtualTimer : physical;
+            setCompare(t, value);
+            return true;
+        }
+        if (encoding == SysReg.CNTV_TVAL_EL0.encoding() || encoding == SysReg.CNTP_TVAL_EL0.encoding()) {
+            t = encoding == SysReg.CNTV_TVAL_EL0.encoding() ? virtualTimer : physical;
+            // TimerValue is a signed 32-bit view: CVAL = count + sign-extended value.
+            setCompare(t, t.count() + (int) value);
+            return true;
+        }
+        return false;
+    }
+
+    private void setCompare(Timer t, long value) {
+        t.cval = value;
+        if (cpu != null) {
+            cpu.write(t.cvalReg, value);
+        }
+        t.evaluate(false);
+    }
+
+    /** Re-evaluates both timers against the counter now (between runs of the engine). */
+    public void poll() {
+        physical.evaluate(false);
+        virtualTimer.evaluate(false);
+    }
+
+    /** The host {@link System#nanoTime()} at which the next timer interrupt is due, or Long.MAX_VALUE. */
+    public long nextDeadlineNanos() {
+        return Math.min(physical.deadline(), virtualTimer.deadline());
+    }
+
+    /** Whether any timer is enabled (the guest may be waiting for one). */
+    public boolean anyEnabled() {
+        return ((physical.ctl | virtualTimer.ctl) & CTL_ENABLE) != 0;
+    }
+}

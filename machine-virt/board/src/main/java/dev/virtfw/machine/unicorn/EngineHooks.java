@@ -1,0 +1,31 @@
+package dev.virtfw.machine.unicorn;
+
+/**
+ * What the engine reports back while the guest runs. Each method may throw: the engine catches
+ * everything in its upcall, records it ({@link Unicorn#takeFailure()}) and stops emulation.
+ */
+public interface EngineHooks {
+    /** An exception the CPU raised ({@code EXCP_*} number of QEMU's target/arm/cpu.h). */
+    void interrupt(int intno);
+
+    /**
+     * An access to unmapped or protected memory. {@code type} is unicorn.h's {@code uc_mem_type}.
+     * Returning normally stops emulation with the matching {@code uc_err}.
+     */
+    void invalidMemory(int type, long address, int size, long value);
+
+    /**
+     * An MSR to system register {@code encoding} ({@link SysReg#encoding()}) with {@code value}.
+     * Returns true when the board performed the write itself (the instruction is then skipped),
+     * false to let the CPU perform it. Default: the CPU does.
+     */
+    default boolean systemRegisterWrite(int encoding, long value) {
+        return false;
+    }
+
+    /** The instruction at {@code address} is about to run (only on an engine opened with a code hook). */
+    default void instruction(long address) {}
+
+    /** A translated block starting at {@code address} is about to run (only on an engine opened with a block hook). */
+    default void block(long address) {}
+}

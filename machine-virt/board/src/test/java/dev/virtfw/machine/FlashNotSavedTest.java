@@ -1,0 +1,71 @@
+package dev.virtfw.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.virtfw.machine.console.Console;
+import dev.virtfw.machine.flash.JournaledFlashImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flash image whose last step on close fails is reported, not dropped. The failure is a real one
+ * from the file system: the journal beside the image is replaced by a non-empty directory while the
+ * machine runs, so removing it on close fails as it would on a file system that refuses the change.
+ */
+class FlashNotSavedTest {
+    @TempDir
+    Path dir;
+
+    static Path image(Path dir) throws IOException {
+        Path image = dir.resolve("vars.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(VirtMachine.FLASH_BANK_SIZE);
+        }
+        return image;
+    }
+
+    /** Puts a non-empty directory where the image's journal is: no delete can remove it. */
+    static void blockJournal(Path image) throws IOException {
+        Path journal = JournaledFlashImage.journalOf(image);
+        Files.delete(journal);
+        Files.createDirectory(journal);
+        Files.writeString(journal.resolve("in-the-way"), "x");
+    }
+
+    @Test
+    void aJournalThatCannotBeRemovedOnCloseIsOneLineNamingTheBankAndTheFile() throws IOException {
+        Path image = image(dir);
+        MachineConfig config = MachineConfig.builder().bios(Guest.firmware("b power_off"))
+                .flashDrive(new FlashDrive(1, image, false, false))
+                .console(Console.scripted("", new ByteArrayOutputStream())).build();
+        VirtMachine m = VirtMachine.create(config);
+        assertThat(m.run().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+        blockJournal(image);
+
+        assertThatThrownBy(m::close).isInstanceOfSatisfying(FlashNotSavedException.class, e -> {
+            assertThat(e.bank()).isEqualTo(1);
+            assertThat(e.image()).isEqualTo(image);
+            assertThat(e.getMessage()).hasLineCount(1)
+                    .startsWith("flash bank 1 (" + image + "): could not be made durable on close: removing the"
+                            + " journal failed: a non-empty directory is in the way");
+        });
+        // everything was released despite the failure: a second close has nothing left to do
+        m.close();
+    }
+
+    @Test
+    void aCleanCloseRemovesTheJournalAndReportsNothing() throws IOException {
+        Path image = image(dir);
+        MachineConfig config = MachineConfig.builder().bios(Guest.firmware("b power_off"))
+                .flashDrive(new FlashDrive(1, image, false, false))
+                .console(Console.scripted("", new ByteArrayOutputStream())).build();
+        assertThat(VirtMachine.run(config).reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+        assertThat(JournaledFlashImage.journalOf(image)).doesNotExist();
+    }
+}

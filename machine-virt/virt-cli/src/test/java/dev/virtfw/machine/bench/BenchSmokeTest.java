@@ -1,0 +1,94 @@
+package dev.virtfw.machine.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtfw.testdata.QemuRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark in its tiny mode (64 KiB items, one round) on our machine (started as a JVM on
+ * this test's class path) and on QEMU: the CSV has every expected row with figures on both sides,
+ * and the PNG is a chart with one bar per compared row. No figure is judged: speed is not asserted.
+ */
+class BenchSmokeTest {
+    @Test
+    void tinyRunWritesTableCsvAndChart(@TempDir Path out) throws Exception {
+        Path qemu = QemuRunner.findQemu().orElseThrow(() -> new AssertionError(
+                "qemu-system-aarch64 is needed (Debian package qemu-system-arm)"));
+        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        BenchSpec spec = BenchSpec.parse("tiny,out=" + out);
+        StringWriter log = new StringWriter();
+        Bench.Outcome o = Bench.run(spec, ours, Emulator.qemu(qemu), new PrintWriter(log, true));
+
+        assertThat(log.toString()).contains("round 1 of 1");
+        List<String> csv = Files.readAllLines(o.csv());
+        assertThat(csv.getFirst()).isEqualTo(String.join(",", BenchTable.CSV_HEADER));
+        List<Row> rows = o.table().rows();
+        assertThat(csv).hasSize(rows.size() + 1);
+        // read back as CSV: each record starts with its row's section, metric and unit
+        List<CSVRecord> records = CSVFormat.RFC4180.parse(Files.newBufferedReader(o.csv())).getRecords();
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(records.get(i + 1).toList().subList(0, 3))
+                    .containsExactly(rows.get(i).section(), rows.get(i).metric(), rows.get(i).unit());
+        }
+        assertThat(rows.stream().map(Row::key)).containsExactly(
+                "throughput (guest-timed)/DMA first transfer into fresh RAM 64K",
+                "throughput (guest-timed)/DMA best of 3 repeats 64K",
+                "throughput (guest-timed)/legacy 8-byte reads 64K",
+                "throughput (guest-timed)/legacy 1-byte reads 64K",
+                "host copy (MemorySegment.copy, same rounds)/host copy 64K",
+                "host copy (MemorySegment.copy, same rounds)/DMA repeats / host copy 64K",
+                "one legacy MMIO access (guest-timed)/1-byte data read, first batch",
+                "one legacy MMIO access (guest-timed)/1-byte data read, best batch",
+                "one legacy MMIO access (guest-timed)/8-byte data read, first batch",
+                "one legacy MMIO access (guest-timed)/8-byte data read, best batch",
+                "guest RAM store (guest-timed)/8-byte store to RAM, best batch",
+                "start-up and boot (parent-timed from spawn)/process start to first guest output",
+                "start-up and boot (parent-timed from spawn)/DMA: firmware start",
+                "start-up and boot (parent-timed from spawn)/DMA: kernel setup",
+                "start-up and boot (parent-timed from spawn)/DMA: total",
+                "start-up and boot (parent-timed from spawn)/DMA: kernel load throughput",
+                "start-up and boot (parent-timed from spawn)/legacy 8-byte: firmware start",
+                "start-up and boot (parent-timed from spawn)/legacy 8-byte: kernel setup",
+                "start-up and boot (parent-timed from spawn)/legacy 8-byte: total",
+                "start-up and boot (parent-timed from spawn)/legacy 8-byte: kernel load throughput",
+                "DMA speed-up over legacy (same rounds)/kernel setup legacy / DMA",
+                "DMA speed-up over legacy (same rounds)/total boot legacy / DMA",
+                "memory of the DMA boot at kernel entry (/proc/<pid>/status)/VmHWM (peak resident)",
+                "memory of the DMA boot at kernel entry (/proc/<pid>/status)/RssAnon",
+                "memory of the DMA boot at kernel entry (/proc/<pid>/status)/RssFile (mapped files)",
+                "memory of the DMA boot at kernel entry (/proc/<pid>/status)/goal limit: touched RAM + mapped files + 150 MiB");
+        for (Row r : o.table().rows()) {
+            assertThat(r.ours()).as(r.key()).isNotNull();
+            assertThat(r.ours().runs()).as(r.key()).isEqualTo(1);
+            assertThat(r.ours().median()).as(r.key()).isPositive();
+            if (r.ratio() != null) {
+                assertThat(r.qemu()).as(r.key()).isNotNull();
+                assertThat(r.ratio().median()).as(r.key())
+                        .isCloseTo(r.ours().median() / r.qemu().median(), org.assertj.core.api.Assertions.within(1e-9));
+            }
+        }
+        // Rows that compare with QEMU carry a QEMU figure and a ratio in the CSV.
+        String dma = csv.stream().filter(l -> l.startsWith("throughput (guest-timed),DMA best of 3 repeats 64K,"))
+                .findFirst().orElseThrow();
+        assertThat(Arrays.stream(dma.split(",")).skip(4).limit(9)).allMatch(f -> !f.isEmpty());
+
+        var image = ImageIO.read(o.png().toFile());
+        assertThat(image).as("PNG readable").isNotNull();
+        assertThat(image.getWidth()).isEqualTo(BenchChart.WIDTH);
+        assertThat(image.getHeight()).isEqualTo(120 + BenchChart.ROW_HEIGHT * BenchChart.bars(o.table()));
+        assertThat(BenchChart.bars(o.table())).isEqualTo(21);
+        assertThat(Files.readString(o.text())).contains("ours/QEMU", "Goals:", "== throughput (guest-timed)");
+    }
+}

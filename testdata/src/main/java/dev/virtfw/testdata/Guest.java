@@ -1,0 +1,298 @@
+package dev.virtfw.testdata;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The exception and interrupt guests ({@code src/main/firmware/guest-*}): small
+ * {@code -bios} images that each test one mechanism of the board (synchronous
+ * exception entry, GICv2, generic timer, WFI) and print one line per check.
+ * Their console, with {@code \r\n} line ends, is exactly:
+ *
+ * <pre>
+ * virtfw &lt;name&gt;
+ * CHECK &lt;check&gt;: ok                                   one per check, in {@link #checks()} order
+ * CHECK &lt;check&gt;: FAIL got=0x&lt;hex&gt; want=0x&lt;hex&gt;     instead, when a check fails
+ * UNEXPECTED &lt;slot&gt; esr=0x.. elr=0x.. far=0x.. spsr=0x..  an exception no check asked for (then DONE)
+ * DONE &lt;n&gt; passed, &lt;m&gt; failed
+ * </pre>
+ *
+ * then PSCI {@code SYSTEM_OFF} (exit status 0). No line depends on timing, so the
+ * same image run on another board with the same {@link #arguments(Path) arguments}
+ * must print {@link #expectedLines()}, as QEMU 7.2 ({@code -cpu cortex-a57}) does.
+ */
+public enum Guest {
+    /** SVC from EL1 (vector offset 0x200) and from EL0 (offset 0x400): ESR, ELR, SPSR, the handler's stack, eret back. */
+    SVC(Firmware.GUEST_SVC, "guest-svc", List.of(
+            "svc-el1-taken",
+            "svc-el1-vector",
+            "svc-el1-esr",
+            "svc-el1-ec",
+            "svc-el1-imm16",
+            "svc-el1-elr",
+            "svc-el1-spsr",
+            "svc-el1-spsr-mode",
+            "svc-el1-continues",
+            "svc-el0-taken",
+            "svc-el0-vector",
+            "svc-el0-esr",
+            "svc-el0-ec",
+            "svc-el0-elr",
+            "svc-el0-spsr",
+            "svc-el0-handler-on-sp-el1",
+            "svc-el0-sp-el0-kept",
+            "svc-el0-continues",
+            "svc-back-at-el1")),
+    /** UDF and an EL2 register read at EL1 and EL0 (EC 0x00), BRK (EC 0x3c) at EL1 and EL0: ESR, ELR at the instruction, skipped by the handler. */
+    UNDEF(Firmware.GUEST_UNDEF, "guest-undef", List.of(
+            "undef-el1-taken",
+            "undef-el1-vector",
+            "undef-el1-esr",
+            "undef-el1-elr",
+            "undef-el1-spsr-mode",
+            "brk-el1-taken",
+            "brk-el1-vector",
+            "brk-el1-esr",
+            "brk-el1-elr",
+            "brk-el1-ec",
+            "brk-el1-comment",
+            "mrs-hcr-el2-at-el1-taken",
+            "mrs-hcr-el2-at-el1-vector",
+            "mrs-hcr-el2-at-el1-esr",
+            "mrs-hcr-el2-at-el1-elr",
+            "mrs-hcr-el2-at-el1-x0-unchanged",
+            "undef-el0-taken",
+            "undef-el0-vector",
+            "undef-el0-esr",
+            "undef-el0-elr",
+            "undef-el0-spsr-mode",
+            "undef-el0-continues",
+            "mrs-midr-at-el0-taken",
+            "mrs-midr-at-el0-vector",
+            "mrs-midr-at-el0-esr",
+            "mrs-midr-at-el0-elr",
+            "mrs-midr-at-el0-continues",
+            "brk-el0-taken",
+            "brk-el0-vector",
+            "brk-el0-esr",
+            "brk-el0-elr",
+            "brk-el0-continues")),
+    /** Synchronous external abort at the unassigned 0x0b00_0000 (MMU off, load and store), then with an identity map: translation faults at levels 1, 2 and 3, a permission fault, an instruction abort: ESR (architectural fields), FAR, ELR. */
+    ABORT(Firmware.GUEST_ABORT, "guest-abort", List.of(
+            "ext-abort-load-taken",
+            "ext-abort-load-vector",
+            "ext-abort-load-esr",
+            "ext-abort-load-far",
+            "ext-abort-load-elr",
+            "ext-abort-load-skipped",
+            "ext-abort-store-taken",
+            "ext-abort-store-vector",
+            "ext-abort-store-esr",
+            "ext-abort-store-far",
+            "ext-abort-store-elr",
+            "mmu-on",
+            "mmu-on-ram-read",
+            "mmu-on-readonly-page-read",
+            "mmu-on-no-trap-yet",
+            "translation-l1-load-taken",
+            "translation-l1-load-vector",
+            "translation-l1-load-esr",
+            "translation-l1-load-far",
+            "translation-l1-load-elr",
+            "translation-l1-load-skipped",
+            "translation-l2-load-taken",
+            "translation-l2-load-vector",
+            "translation-l2-load-esr",
+            "translation-l2-load-far",
+            "translation-l2-load-elr",
+            "translation-l3-store-taken",
+            "translation-l3-store-vector",
+            "translation-l3-store-esr",
+            "translation-l3-store-far",
+            "translation-l3-store-elr",
+            "permission-l3-store-taken",
+            "permission-l3-store-vector",
+            "permission-l3-store-esr",
+            "permission-l3-store-far",
+            "permission-l3-store-elr",
+            "permission-l3-store-not-written",
+            "instruction-abort-l3-taken",
+            "instruction-abort-l3-vector",
+            "instruction-abort-l3-esr",
+            "instruction-abort-l3-far",
+            "instruction-abort-l3-elr",
+            "instruction-abort-l3-returned",
+            "mmu-off",
+            "traps-in-all")),
+    /** The virtual (PPI 27, deadline by CVAL) and physical EL1 (PPI 30, deadline by TVAL) timers through the GICv2: IRQ at offset 0x280 no earlier than the deadline, IAR, ISTATUS, RPR, active and pending state, EOIR. */
+    TIMER(Firmware.GUEST_TIMER, "guest-timer", List.of(
+            "gic-ppi-enabled",
+            "gic-priority",
+            "gic-nothing-pending",
+            "timer-virt-cval-readback",
+            "timer-virt-ctl-enabled",
+            "timer-virt-istatus-consistent",
+            "timer-virt-irq-taken",
+            "timer-virt-irq-count",
+            "timer-virt-vector",
+            "timer-virt-spsr",
+            "timer-virt-iar",
+            "timer-virt-istatus-in-handler",
+            "timer-virt-not-early",
+            "timer-virt-rpr-in-handler",
+            "timer-virt-active-in-handler",
+            "timer-virt-ctl-after",
+            "timer-virt-not-pending-after",
+            "timer-virt-not-active-after",
+            "timer-virt-hppir-after",
+            "timer-virt-rpr-after",
+            "timer-virt-masked-stays-quiet",
+            "timer-phys-tval-sets-cval",
+            "timer-phys-ctl-enabled",
+            "timer-phys-istatus-consistent",
+            "timer-phys-irq-taken",
+            "timer-phys-irq-count",
+            "timer-phys-vector",
+            "timer-phys-iar",
+            "timer-phys-istatus-in-handler",
+            "timer-phys-not-early",
+            "timer-phys-rpr-in-handler",
+            "timer-phys-ctl-after",
+            "timer-phys-tval-negative-after",
+            "timer-phys-not-pending-after",
+            "timer-phys-hppir-after",
+            "timer-phys-cval-kept")),
+    /** WFI with IRQs masked sleeps until the virtual timer's deadline 50 ms ahead; one WFI, woken no earlier than the deadline and within a second of it. */
+    WFI(Firmware.GUEST_WFI, "guest-wfi", List.of(
+            "wfi-irq-taken",
+            "wfi-woke-once",
+            "wfi-iar",
+            "wfi-woke-after-deadline",
+            "wfi-handler-after-deadline",
+            "wfi-not-late")),
+    /** With PSTATE.I set the fired virtual timer stays pending (GICD_ISPENDR0, GICC_HPPIR, ISR_EL1.I) and no vector is taken; unmasking takes it at once. */
+    PENDING(Firmware.GUEST_PENDING, "guest-pending", List.of(
+            "pending-istatus",
+            "pending-counter-reached-cval",
+            "pending-gicd-ispendr",
+            "pending-gicc-hppir",
+            "pending-isr-el1-i",
+            "pending-no-vector-taken",
+            "pending-taken-at-unmask",
+            "pending-vector",
+            "pending-iar",
+            "pending-not-early",
+            "pending-gicd-ispendr-after",
+            "pending-gicc-hppir-after",
+            "pending-isr-el1-after")),
+    /** GICD_TYPER as QEMU's virt, a spurious IAR, SGIs to self and by target list: pending while masked, taken on unmask, IAR with source CPU 0. */
+    SGI(Firmware.GUEST_SGI, "guest-sgi", List.of(
+            "gic-typer",
+            "gic-spurious-iar",
+            "sgi-self-pending",
+            "sgi-self-hppir",
+            "sgi-self-no-vector-yet",
+            "sgi-self-taken-at-unmask",
+            "sgi-self-vector",
+            "sgi-self-iar",
+            "sgi-self-rpr-in-handler",
+            "sgi-self-hppir-after",
+            "sgi-self-not-pending-after",
+            "sgi-target-list-pending",
+            "sgi-target-list-hppir",
+            "sgi-target-list-no-vector-yet",
+            "sgi-target-list-taken-at-unmask",
+            "sgi-target-list-vector",
+            "sgi-target-list-iar",
+            "sgi-target-list-rpr-in-handler",
+            "sgi-target-list-hppir-after",
+            "sgi-target-list-not-pending-after",
+            "sgi-irqs"));
+
+    /** The command-line arguments every guest runs with, before {@code -bios}. */
+    public static final List<String> BOARD_ARGUMENTS = List.of("-M", "virt", "-cpu", "cortex-a57", "-m", "128",
+            "-nographic", "-nic", "none");
+
+    private final Firmware firmware;
+    private final String name;
+    private final List<String> checks;
+
+    Guest(Firmware firmware, String name, List<String> checks) {
+        this.firmware = firmware;
+        this.name = name;
+        this.checks = checks;
+    }
+
+    /** The image. */
+    public Firmware firmware() {
+        return firmware;
+    }
+
+    /** The guest's name, as its first console line says: {@code virtfw <name>}. */
+    public String guestName() {
+        return name;
+    }
+
+    /** The names of its checks, in the order it prints them. */
+    public List<String> checks() {
+        return checks;
+    }
+
+    /** The console of a run in which every check passes (lines without their ends). */
+    public List<String> expectedLines() {
+        List<String> lines = new ArrayList<>();
+        lines.add("virtfw " + name);
+        checks.forEach(c -> lines.add("CHECK " + c + ": ok"));
+        lines.add("DONE " + checks.size() + " passed, 0 failed");
+        return List.copyOf(lines);
+    }
+
+    /**
+     * The arguments (without the executable) to run the image at {@code bios}:
+     * {@link #BOARD_ARGUMENTS} then {@code -bios bios}. The same list is given to
+     * {@code qemu-system-aarch64} and to {@code ./virt}.
+     */
+    public static List<String> arguments(Path bios) {
+        List<String> args = new ArrayList<>(BOARD_ARGUMENTS);
+        args.add("-bios");
+        args.add(bios.toString());
+        return List.copyOf(args);
+    }
+
+    /**
+     * How {@code console} (lines as {@link QemuRunner.Result#lines()} gives them)
+     * differs from {@link #expectedLines()}: one entry per differing line
+     * ({@code line <n>: got "<...>" want "<...>"}, missing or extra lines included);
+     * empty when they are identical.
+     */
+    public List<String> differences(List<String> console) {
+        return differences(expectedLines(), console);
+    }
+
+    /**
+     * Line-for-line differences between two consoles (for example ours and
+     * QEMU's for the same guest); empty when they are identical.
+     */
+    public static List<String> differences(List<String> want, List<String> got) {
+        Objects.requireNonNull(want);
+        Objects.requireNonNull(got);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            String w = i < want.size() ? "\"" + want.get(i) + "\"" : "nothing";
+            String g = i < got.size() ? "\"" + got.get(i) + "\"" : "nothing";
+            if (!w.equals(g)) {
+                out.add("line " + (i + 1) + ": got " + g + " want " + w);
+            }
+        }
+        return out;
+    }
+
+    /** Runs the guest on {@code qemu-system-aarch64}, its image extracted into {@code dir}. */
+    public QemuRunner.Result runOnQemu(Path dir, Duration timeout) throws IOException, QemuException, InterruptedException {
+        return QemuRunner.run(arguments(TestData.extract(firmware, dir)), timeout);
+    }
+}
