@@ -258,7 +258,7 @@ arm64_busybox() {
 }
 
 # Debian packages the tests and the board need.
-VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make)
+VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make cpp)
 
 # sources_state: one line per build input of the work tree (Java sources, POMs, main resources)
 # with its modification time, sorted, then hashed: any file added, changed or deleted changes it.
@@ -325,4 +325,37 @@ launch_java() {
   exec "$JAVA_HOME/bin/java" -Xlog:cds*=off -Xlog:aot*=off \
     -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive" -Xshare:auto \
     ${VIRTFW_JAVA_OPTS:-} -cp "$jar:$classpath" "$main" "$@"
+}
+
+# linux_dts_sources: prints a folder holding the device-tree sources of Debian's
+# linux-source-6.1 package: arch/arm64/boot/dts, arch/arm/boot/dts,
+# include/dt-bindings (with the one uapi header it links to) and
+# scripts/dtc/include-prefixes, as in the kernel tree.
+# The package is fetched with apt-get download into the cache and only those
+# folders are unpacked (nothing is installed system-wide).
+linux_dts_sources() {
+  local dir="$VIRTFW_CACHE/linux-source" root="$VIRTFW_CACHE/linux-source/tree"
+  if [ -f "$root/.complete" ]; then echo "$root"; return 0; fi
+  mkdir -p "$dir" || return 1
+  local deb; deb=$(ls "$dir"/linux-source-6.1_*.deb 2>/dev/null | head -n1)
+  if [ -z "$deb" ]; then
+    echo "fetching Debian's linux-source-6.1 (for its device-tree sources) into $dir" >&2
+    (cd "$dir" && apt-get -q download linux-source-6.1 >"$dir/apt.log" 2>&1) ||
+      { apt-get update -q >/dev/null 2>&1
+        (cd "$dir" && apt-get -q download linux-source-6.1 >>"$dir/apt.log" 2>&1); } ||
+      { echo "error: apt-get download linux-source-6.1 failed; see $dir/apt.log" >&2; return 1; }
+    deb=$(ls "$dir"/linux-source-6.1_*.deb | head -n1)
+  fi
+  rm -rf "$root" "$dir/unpack" && mkdir -p "$root" "$dir/unpack" || return 1
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir/unpack" --wildcards '*/linux-source-6.1.tar.xz' ||
+    { echo "error: no kernel tarball in $deb" >&2; return 1; }
+  local tarball; tarball=$(find "$dir/unpack" -name 'linux-source-6.1.tar.xz' | head -n1)
+  tar -xJf "$tarball" -C "$root" --strip-components=1 --wildcards \
+      'linux-source-6.1/arch/arm64/boot/dts' 'linux-source-6.1/arch/arm/boot/dts' \
+      'linux-source-6.1/include/dt-bindings' 'linux-source-6.1/include/uapi/linux/input-event-codes.h' \
+      'linux-source-6.1/scripts/dtc/include-prefixes' ||
+    { echo "error: could not unpack the device-tree sources of $tarball" >&2; return 1; }
+  rm -rf "$dir/unpack"
+  touch "$root/.complete"
+  echo "$root"
 }

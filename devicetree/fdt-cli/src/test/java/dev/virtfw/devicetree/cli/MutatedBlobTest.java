@@ -67,7 +67,7 @@ class MutatedBlobTest {
                         .startsWith("error: " + mutantFile + ": ").contains(" at offset 0x");
                 refused++;
                 if (dtc.status() == 0) {
-                    // Only where the header contradicts itself (issue 10: we refuse what dtc lets pass).
+                    // Only where the header contradicts itself: fdt refuses such a blob on purpose where dtc lets it pass.
                     assertThat(run.errLines().getFirst()).as("%s refused though dtc prints it", what)
                             .containsAnyOf(": unsupported version at ", ": bad block layout at ",
                                     ": structure block overrun at ");

@@ -12,29 +12,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real {@code ./fdt} script at the repository root, run as a process: exit statuses,
- * standard output byte for byte, and exactly one line on standard error when it fails. The
- * first call may build the module (the launcher rebuilds when sources are newer than its last
- * build); only that warm-up call may print more.
+ * The fdt command as a process, the way ./fdt starts it (a fresh JVM on the module's classes and
+ * its runtime class path, with the JVM's own stdout and stderr): exit statuses, standard output
+ * byte for byte, and exactly one line on standard error when it fails. The launcher's build step
+ * is not run here: a test never starts a nested Maven build.
  */
 class FdtScriptTest {
     @TempDir
     static Path dir;
 
-    static Path script;
     static Path virt;
 
     @BeforeAll
-    static void findScriptAndWarmUp() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !(Files.isExecutable(root.resolve("fdt")) && Files.exists(root.resolve("scripts/lib.sh")))) {
-            root = root.getParent();
-        }
-        assertThat(root).as("repository root with ./fdt above %s", Path.of("").toAbsolutePath()).isNotNull();
-        script = root.resolve("fdt");
-        ExternalTools.Outcome warmUp = fdt("--version");
-        assertThat(warmUp.status()).as("./fdt --version: %s", warmUp.stderr()).isZero();
-        assertThat(warmUp.out()).startsWith("fdt ");
+    static void warmUp() throws IOException {
+        ExternalTools.Outcome version = fdt("--version");
+        assertThat(version.status()).as("fdt --version: %s", version.stderr()).isZero();
+        assertThat(version.out()).startsWith("fdt ");
 
         virt = dir.resolve("virt.dtb");
         ExternalTools.Outcome qemu = ExternalTools.run(List.of("qemu-system-aarch64", "-M", "virt,dumpdtb=" + virt,
@@ -42,22 +35,12 @@ class FdtScriptTest {
         assertThat(qemu.status()).as(qemu.stderr()).isZero();
     }
 
-    /**
-     * Runs ./fdt. When any source in the work tree is newer than its last build the launcher
-     * rebuilds first and says so on standard error ("building devicetree ...", then whatever
-     * Maven's quiet mode leaves: terminal escapes with no line break); those are the launcher's,
-     * not fdt's, and are dropped here. Everything else on either stream is kept.
-     */
+    /** Runs {@code FdtCommand.main} in a new JVM on this test's class path. */
     static ExternalTools.Outcome fdt(String... args) {
-        List<String> command = new ArrayList<>(List.of(script.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FdtCommand.class.getName()));
         command.addAll(List.of(args));
-        ExternalTools.Outcome run = ExternalTools.run(command);
-        String stderr = run.stderr().lines()
-                .map(l -> l.replaceAll("\u001b\\[[0-9;]*m", ""))
-                .filter(l -> !l.isEmpty() && !l.equals("building devicetree ..."))
-                .map(l -> l + "\n")
-                .collect(java.util.stream.Collectors.joining());
-        return new ExternalTools.Outcome(run.status(), run.stdout(), stderr);
+        return ExternalTools.run(command);
     }
 
     static void assertFailsWithOneLine(ExternalTools.Outcome run, ExitCode code, String contains) {

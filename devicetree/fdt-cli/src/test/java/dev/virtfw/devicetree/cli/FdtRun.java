@@ -12,7 +12,7 @@ record FdtRun(int status, String out, String err) {
         StringWriter err = new StringWriter();
         int status;
         try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            status = FdtCommand.commandLine(o, e).execute(args);
+            status = FdtCommand.run(args, o, e);
         }
         return new FdtRun(status, out.toString(), err.toString());
     }

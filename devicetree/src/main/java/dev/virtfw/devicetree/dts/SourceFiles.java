@@ -1,0 +1,114 @@
+package dev.virtfw.devicetree.dts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds and reads the files a source names, as dtc does: a relative name is tried first beside the
+ * file that names it, then in each include directory in turn; the name shown in messages is the
+ * joined path dtc would show. Relative paths are taken from {@code workingDir}.
+ */
+final class SourceFiles {
+    /** The largest source file read; sources that exist are well under a megabyte. */
+    static final long MAX_SOURCE_SIZE = 64L << 20;
+    /** The largest /incbin/ read; a request beyond this is refused before anything is allocated. */
+    static final long MAX_INCBIN_SIZE = 64L << 20;
+
+    record Opened(String text, String displayName, String dir) {}
+
+    private final Path workingDir;
+    private final List<String> includeDirs;
+
+    SourceFiles(Path workingDir, List<String> includeDirs) {
+        this.workingDir = workingDir;
+        this.includeDirs = List.copyOf(includeDirs);
+    }
+
+    /** dtc's dirname: the text before the last '/', or null when there is none. */
+    static String dirOf(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? null : name.substring(0, slash);
+    }
+
+    static String join(String dir, String name) {
+        if (dir == null || name.startsWith("/")) {
+            return name;
+        }
+        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    }
+
+    private Path resolve(String name) {
+        return workingDir.resolve(name);
+    }
+
+    /** The full name of the first candidate that exists, or a FATAL error as dtc words it. */
+    String locate(String name, String currentDir) {
+        String first = join(currentDir, name);
+        if (Files.isRegularFile(resolve(first))) {
+            return first;
+        }
+        for (String dir : includeDirs) {
+            String candidate = join(dir, name);
+            if (Files.isRegularFile(resolve(candidate))) {
+                return candidate;
+            }
+        }
+        throw DtsException.fatal("Couldn't open \"" + name + "\": No such file or directory");
+    }
+
+    Opened open(String name, String currentDir) {
+        String full = locate(name, currentDir);
+        return new Opened(readText(full), full, dirOf(full));
+    }
+
+    String readText(String full) {
+        Path p = resolve(full);
+        try {
+            if (Files.size(p) > MAX_SOURCE_SIZE) {
+                throw DtsException.fatal("\"" + full + "\" is larger than " + MAX_SOURCE_SIZE + " bytes");
+            }
+            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw DtsException.fatal("Couldn't open \"" + full + "\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Up to {@code length} bytes from {@code offset} (all of the rest when length is -1), fewer
+     * when the file ends first, as dtc's /incbin/ reads.
+     */
+    byte[] readBinary(String name, String currentDir, long offset, long length) {
+        String full = locate(name, currentDir);
+        Path p = resolve(full);
+        try (SeekableByteChannel ch = Files.newByteChannel(p)) {
+            long size = ch.size();
+            long start = Long.compareUnsigned(offset, size) > 0 ? size : offset;
+            long rest = size - start;
+            long want = length == -1 || Long.compareUnsigned(length, rest) > 0 ? rest : length;
+            if (want > MAX_INCBIN_SIZE) {
+                throw DtsException.fatal("/incbin/ of " + want + " bytes from \"" + full + "\" is larger than "
+                        + MAX_INCBIN_SIZE + " bytes");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) want);
+            ch.position(start);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read on
+            }
+            byte[] out = new byte[buf.position()];
+            buf.flip().get(out);
+            return out;
+        } catch (IOException e) {
+            throw DtsException.fatal("Couldn't open \"" + name + "\": " + e.getMessage());
+        }
+    }
+
+    static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}
