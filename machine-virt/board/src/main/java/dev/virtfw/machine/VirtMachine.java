@@ -104,15 +104,16 @@ public final class VirtMachine implements AutoCloseable {
                 throw new ConfigException("-append only allowed with -kernel option");
             }
             this.kernelHeader = kernel == null ? null : ArmImageHeader.parse(kernel.contents()).orElse(null);
-            if (kernel != null && bios == null && kernelHeader == null) {
-                throw new ConfigException("-kernel: " + config.kernel() + " is not an arm64 Linux Image (no \"ARM\\x64\""
-                        + " magic at offset 0x38) nor a gzip-compressed one");
-            }
             this.userTree = config.dtb() == null ? null : readDtb(config.dtb());
             this.userDtbRoom = config.dtb() == null ? 0 : dtbRoom(config.dtb());
             if (directKernelBoot()) {
                 layout(0); // refuses a kernel or initrd that does not fit before anything is mapped
             }
+            if (kernel != null && bios == null && kernelHeader == null) {
+                throw new ConfigException("-kernel: " + config.kernel() + " is not an arm64 Linux Image (no \"ARM\\x64\""
+                        + " magic at offset 0x38) nor a gzip-compressed one");
+            }
+
 
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
             this.flash = flashBanks();
