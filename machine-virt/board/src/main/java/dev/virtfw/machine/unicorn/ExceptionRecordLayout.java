@@ -60,18 +60,12 @@ final class ExceptionRecordLayout {
         this.syndromeOffset = syndromeOffset;
     }
 
-    /** The measured layout; the first call runs the probe (a few milliseconds). */
+    /**
+     * The measured layout; the first call runs the probe (one extra engine, a few tens of
+     * milliseconds), so a guest that never takes an exception never pays for it.
+     */
     static ExceptionRecordLayout get() {
         return Holder.LAYOUT;
-    }
-
-    /** Measures the layout on a background thread ahead of the first exception; never throws. */
-    static void prepare() {
-        try {
-            get();
-        } catch (RuntimeException | Error e) {
-            // reported by the first real use
-        }
     }
 
     private static final class Holder {
@@ -85,9 +79,11 @@ final class ExceptionRecordLayout {
     }
 
     private static ExceptionRecordLayout measure() {
-        byte[] a = probe(svc(SVC_IMM_A), false);
-        byte[] b = probe(svc(SVC_IMM_B), false);
-        byte[] c = probe(0xF940_0020, true); // ldr x0, [x1] with x1 not mapped: a translation fault
+        // ldr x0, [x1] with x1 not mapped: a translation fault
+        List<byte[]> snapshots = probe(new int[] {svc(SVC_IMM_A), svc(SVC_IMM_B), 0xF940_0020});
+        byte[] a = snapshots.get(0);
+        byte[] b = snapshots.get(1);
+        byte[] c = snapshots.get(2);
         MemorySegment sa = MemorySegment.ofArray(a);
         MemorySegment sb = MemorySegment.ofArray(b);
         MemorySegment sc = MemorySegment.ofArray(c);
@@ -115,14 +111,17 @@ final class ExceptionRecordLayout {
         return 0xD400_0001 | imm16 << 5;
     }
 
-    /** Runs one instruction on a fresh engine and returns the CPU snapshot taken in the interrupt hook. */
-    private static byte[] probe(int instruction, boolean translationFault) {
-        byte[][] snapshot = new byte[1][];
+    /**
+     * Runs each instruction in turn on one fresh engine, the last one with the MMU on, and returns the
+     * CPU snapshot taken in the interrupt hook each one raised.
+     */
+    private static List<byte[]> probe(int[] instructions) {
+        List<byte[]> snapshots = new ArrayList<>();
         Unicorn[] engine = new Unicorn[1];
         EngineHooks hooks = new EngineHooks() {
             @Override
             public void interrupt(int intno) {
-                snapshot[0] = engine[0].saveContext().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                snapshots.add(engine[0].saveContext().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
                 engine[0].stop();
             }
 
@@ -131,34 +130,38 @@ final class ExceptionRecordLayout {
         };
         try (Arena arena = Arena.ofShared()) {
             MemorySegment ram = arena.allocate(PROBE_RAM_SIZE, 1 << 12);
-            ram.set(JAVA_INT_UNALIGNED, 0, instruction);
+            for (int i = 0; i < instructions.length; i++) {
+                ram.set(JAVA_INT_UNALIGNED, 4L * i, instructions[i]);
+            }
             try (Unicorn uc = Unicorn.open(CpuModel.CORTEX_A57, hooks)) {
                 engine[0] = uc;
                 uc.memMapPtr(PROBE_RAM, ram, Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC);
                 uc.cpRegWrite(SysReg.SCR_EL3, 0x501);
                 uc.cpRegWrite(SysReg.HCR_EL2, 1L << 31);
-                if (translationFault) {
-                    // Level-1 entry 1 maps [1 GiB, 2 GiB) (the probe's code); entry 2, where the
-                    // load goes, is invalid.
-                    ram.set(JAVA_LONG_UNALIGNED, PROBE_TABLE - PROBE_RAM + 8, BLOCK_DESCRIPTOR);
-                    uc.cpRegWrite(MAIR_EL1, 0xFF);
-                    uc.cpRegWrite(TCR_EL1, TCR_VALUE);
-                    uc.cpRegWrite(TTBR0_EL1, PROBE_TABLE);
-                    uc.cpRegWrite(SysReg.SCTLR_EL1, uc.cpRegRead(SysReg.SCTLR_EL1) | SCTLR_M);
-                    uc.regWrite(Arm64Reg.x(1), PROBE_FAULT_ADDRESS);
-                }
-                uc.start(PROBE_RAM, Unicorn.UNTIL_NEVER, 0);
-                Throwable failure = uc.takeFailure();
-                if (failure != null) {
-                    throw new UnicornException(UnicornException.TOO_OLD, "uc_context_save",
-                            "the exception-record probe failed: " + failure, failure);
+                for (int i = 0; i < instructions.length; i++) {
+                    if (i == instructions.length - 1) {
+                        // Level-1 entry 1 maps [1 GiB, 2 GiB) (the probe's code); entry 2, where the
+                        // load goes, is invalid.
+                        ram.set(JAVA_LONG_UNALIGNED, PROBE_TABLE - PROBE_RAM + 8, BLOCK_DESCRIPTOR);
+                        uc.cpRegWrite(MAIR_EL1, 0xFF);
+                        uc.cpRegWrite(TCR_EL1, TCR_VALUE);
+                        uc.cpRegWrite(TTBR0_EL1, PROBE_TABLE);
+                        uc.cpRegWrite(SysReg.SCTLR_EL1, uc.cpRegRead(SysReg.SCTLR_EL1) | SCTLR_M);
+                        uc.regWrite(Arm64Reg.x(1), PROBE_FAULT_ADDRESS);
+                    }
+                    uc.start(PROBE_RAM + 4L * i, Unicorn.UNTIL_NEVER, 0);
+                    Throwable failure = uc.takeFailure();
+                    if (failure != null) {
+                        throw new UnicornException(UnicornException.TOO_OLD, "uc_context_save",
+                                "the exception-record probe failed: " + failure, failure);
+                    }
+                    if (snapshots.size() != i + 1) {
+                        throw new UnicornException(UnicornException.TOO_OLD, "uc_emu_start",
+                                "the exception-record probe raised no exception");
+                    }
                 }
             }
         }
-        if (snapshot[0] == null) {
-            throw new UnicornException(UnicornException.TOO_OLD, "uc_emu_start",
-                    "the exception-record probe raised no exception");
-        }
-        return snapshot[0];
+        return snapshots;
     }
 }

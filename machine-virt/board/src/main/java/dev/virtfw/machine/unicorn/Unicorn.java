@@ -192,11 +192,9 @@ public final class Unicorn implements AutoCloseable {
      */
     public static void prepareLate() {
         try {
-            for (Object h : new Object[] {UcMemProtect.HANDLE, UcCtlU64U64.HANDLE, UcEmuStop.HANDLE, UcClose.HANDLE,
-                    UcHookAddInsn.HANDLE}) {
+            for (Object h : new Object[] {UcMemProtect.HANDLE, UcCtlU64U64.HANDLE, UcEmuStop.HANDLE, UcClose.HANDLE}) {
                 Objects.requireNonNull(h, "handle");
             }
-            ExceptionRecordLayout.prepare();
         } catch (RuntimeException | Error e) {
             // reported by the first real use
         }
@@ -214,7 +212,12 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
-    /** Offset of the value in {@code uc_arm64_cp_reg} (after five u32 and padding). */
+    // uc_arm64_cp_reg (unicorn/arm64.h): crn, crm, op0, op1, op2 as u32, then the u64 value after padding.
+    private static final long CP_REG_CRN = 0;
+    private static final long CP_REG_CRM = 4;
+    private static final long CP_REG_OP0 = 8;
+    private static final long CP_REG_OP1 = 12;
+    private static final long CP_REG_OP2 = 16;
     private static final long CP_REG_VALUE = 24;
 
     private final Arena arena;
@@ -330,7 +333,7 @@ public final class Unicorn implements AutoCloseable {
         hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
         // Every MSR (op0 2 or 3) reaches the board, which performs the ones Unicorn drops (timers).
         MemorySegment hh = arena.allocate(JAVA_LONG);
-        ucCheck("uc_hook_add(UC_HOOK_INSN, MSR)", () -> (int) UcHookAddInsn.HANDLE.invokeExact(uc, hh, UC_HOOK_INSN,
+        ucCheck("uc_hook_add(UC_HOOK_INSN, MSR)", () -> (int) uc_hook_add_insn.invokeExact(uc, hh, UC_HOOK_INSN,
                 SharedStubs.SYS, MemorySegment.ofAddress(engineSlot), 1L, 0L, UC_ARM64_INS_MSR));
         if (everyInstruction) {
             hookAdd(UC_HOOK_CODE, SharedStubs.CODE, "UC_HOOK_CODE");
@@ -434,11 +437,11 @@ public final class Unicorn implements AutoCloseable {
 
     /** Fills {@code uc_arm64_cp_reg} in the scratch buffer. */
     private void cpRegStruct(SysReg reg, long value) {
-        scratch.set(JAVA_INT, 0, reg.crn());
-        scratch.set(JAVA_INT, 4, reg.crm());
-        scratch.set(JAVA_INT, 8, reg.op0());
-        scratch.set(JAVA_INT, 12, reg.op1());
-        scratch.set(JAVA_INT, 16, reg.op2());
+        scratch.set(JAVA_INT, CP_REG_CRN, reg.crn());
+        scratch.set(JAVA_INT, CP_REG_CRM, reg.crm());
+        scratch.set(JAVA_INT, CP_REG_OP0, reg.op0());
+        scratch.set(JAVA_INT, CP_REG_OP1, reg.op1());
+        scratch.set(JAVA_INT, CP_REG_OP2, reg.op2());
         scratch.set(JAVA_LONG, CP_REG_VALUE, value);
     }
 
@@ -563,8 +566,8 @@ public final class Unicorn implements AutoCloseable {
         }
         try {
             MemorySegment cp = MemorySegment.ofAddress(cpReg).reinterpret(CP_REG_VALUE + 8);
-            int encoding = SysReg.encode(cp.get(JAVA_INT, 8), cp.get(JAVA_INT, 12), cp.get(JAVA_INT, 0),
-                    cp.get(JAVA_INT, 4), cp.get(JAVA_INT, 16));
+            int encoding = SysReg.encode(cp.get(JAVA_INT, CP_REG_OP0), cp.get(JAVA_INT, CP_REG_OP1),
+                    cp.get(JAVA_INT, CP_REG_CRN), cp.get(JAVA_INT, CP_REG_CRM), cp.get(JAVA_INT, CP_REG_OP2));
             return e.hooks.systemRegisterWrite(encoding, cp.get(JAVA_LONG, CP_REG_VALUE)) ? 1 : 0;
         } catch (Throwable t) {
             e.fail(t);

@@ -75,6 +75,7 @@ final class UnicornNative {
     static final MethodHandle uc_reg_write;
     static final MethodHandle uc_emu_start;
     static final MethodHandle uc_hook_add;
+    static final MethodHandle uc_hook_add_insn;
 
     static {
         UnicornException failure = null;
@@ -109,6 +110,12 @@ final class UnicornNative {
         uc_hook_add = bind(lib, "uc_hook_add",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG),
                 Linker.Option.firstVariadicArg(7));
+        // The same call for an instruction hook: its variadic argument is the instruction id
+        // (MRS/MSR/SYS/SYSL on AArch64). Every engine installs one, so it is bound with the others.
+        uc_hook_add_insn = bind(lib, "uc_hook_add",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
+                        JAVA_INT),
+                Linker.Option.firstVariadicArg(7));
     }
 
     private UnicornNative() {}
@@ -120,17 +127,6 @@ final class UnicornNative {
     /** uc_close(uc): at the end of a run. */
     static final class UcClose {
         static final MethodHandle HANDLE = bind(LIBRARY, "uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
-
-    /**
-     * uc_hook_add(uc, hh, UC_HOOK_INSN, callback, user_data, begin, end, int insn): the variadic
-     * instruction id of an instruction hook (MRS/MSR/SYS/SYSL on AArch64).
-     */
-    static final class UcHookAddInsn {
-        static final MethodHandle HANDLE = bind(LIBRARY, "uc_hook_add",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
-                        JAVA_INT),
-                Linker.Option.firstVariadicArg(7));
     }
 
     /** The CPU-state snapshot calls: where the board reads the syndrome of an exception it delivers. */
