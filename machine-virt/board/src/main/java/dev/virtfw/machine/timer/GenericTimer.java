@@ -24,6 +24,13 @@ public final class GenericTimer {
     static final int CTL_ENABLE = 1;
     static final int CTL_IMASK = 2;
     static final int CTL_ISTATUS = 4;
+    // The encodings of the registers this class performs, computed once: every MSR is compared.
+    private static final int CNTV_CTL = SysReg.CNTV_CTL_EL0.encoding();
+    private static final int CNTV_CVAL = SysReg.CNTV_CVAL_EL0.encoding();
+    private static final int CNTV_TVAL = SysReg.CNTV_TVAL_EL0.encoding();
+    private static final int CNTP_CTL = SysReg.CNTP_CTL_EL0.encoding();
+    private static final int CNTP_CVAL = SysReg.CNTP_CVAL_EL0.encoding();
+    private static final int CNTP_TVAL = SysReg.CNTP_TVAL_EL0.encoding();
 
     /** How the timer reaches the CPU's copy of its registers. */
     public interface CpuRegisters {
@@ -134,25 +141,20 @@ public final class GenericTimer {
      * returns false (the CPU performs it).
      */
     public boolean write(int encoding, long value) {
-        Timer t;
-        if (encoding == SysReg.CNTV_CTL_EL0.encoding() || encoding == SysReg.CNTP_CTL_EL0.encoding()) {
-            t = encoding == SysReg.CNTV_CTL_EL0.encoding() ? virtualTimer : physical;
+        if (encoding == CNTV_CTL || encoding == CNTP_CTL) {
+            Timer t = encoding == CNTV_CTL ? virtualTimer : physical;
             t.ctl = (t.ctl & CTL_ISTATUS) | (int) (value & (CTL_ENABLE | CTL_IMASK));
             t.evaluate(true);
-            return true;
-        }
-        if (encoding == SysReg.CNTV_CVAL_EL0.encoding() || encoding == SysReg.CNTP_CVAL_EL0.encoding()) {
-            t = encoding == SysReg.CNTV_CVAL_EL0.encoding() ? virtualTimer : physical;
-            setCompare(t, value);
-            return true;
-        }
-        if (encoding == SysReg.CNTV_TVAL_EL0.encoding() || encoding == SysReg.CNTP_TVAL_EL0.encoding()) {
-            t = encoding == SysReg.CNTV_TVAL_EL0.encoding() ? virtualTimer : physical;
+        } else if (encoding == CNTV_CVAL || encoding == CNTP_CVAL) {
+            setCompare(encoding == CNTV_CVAL ? virtualTimer : physical, value);
+        } else if (encoding == CNTV_TVAL || encoding == CNTP_TVAL) {
+            Timer t = encoding == CNTV_TVAL ? virtualTimer : physical;
             // TimerValue is a signed 32-bit view: CVAL = count + sign-extended value.
             setCompare(t, t.count() + (int) value);
-            return true;
+        } else {
+            return false;
         }
-        return false;
+        return true;
     }
 
     private void setCompare(Timer t, long value) {
