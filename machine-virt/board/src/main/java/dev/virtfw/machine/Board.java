@@ -135,72 +135,46 @@ final class Board implements EngineHooks, AutoCloseable {
     /** Bytes of one AArch64 instruction. */
     static final long INSTRUCTION = 4;
 
-    /** Why the engine came back: recorded by the hook that saw it; a terminal one is never replaced. */
+    /**
+     * Why the engine came back: recorded by the hook that saw it. An exit that ends the run is never
+     * replaced by one the loop resumes from.
+     */
     sealed interface Exit {
-        /** Whether the run ends with it. */
-        default boolean terminal() {
-            return true;
-        }
+        /** The run ends with it. */
+        sealed interface Ends extends Exit {}
 
-        record PowerOff() implements Exit {}
+        /** The loop acts on it and runs the guest again. */
+        sealed interface Resumes extends Exit {}
 
-        record Reset() implements Exit {}
+        record PowerOff() implements Ends {}
 
-        record CpuOff() implements Exit {}
+        record Reset() implements Ends {}
 
-        record TimeLimit(String message) implements Exit {}
+        record CpuOff() implements Ends {}
 
-        record BudgetSpent(long instructions) implements Exit {}
+        record TimeLimit(String message) implements Ends {}
 
-        record GuestFault(String message, long address) implements Exit {}
+        record BudgetSpent(long instructions) implements Ends {}
+
+        record GuestFault(String message, long address) implements Ends {}
 
         /** A guest store to a mapped flash array; it has not happened yet. */
-        record PendingFlashStore(FlashBank bank, long address, int size, long value) implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record PendingFlashStore(FlashBank bank, long address, int size, long value) implements Resumes {}
 
         /** The banks' mappings should follow their devices' modes again. */
-        record FlashRemap() implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record FlashRemap() implements Resumes {}
 
         /** The guest fetched from RAM for the first time in this boot: make RAM executable. */
-        record RamExecutable() implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record RamExecutable() implements Resumes {}
 
         /** The board asked to serve the interrupts and the flash mappings (at a block boundary). */
-        record Service() implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record Service() implements Resumes {}
 
         /** The guest executed WFI (trapped): the PC is on it. */
-        record Wfi() implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record Wfi() implements Resumes {}
 
         /** An access to an address where nothing is mapped: an external abort for the guest. */
-        record Unassigned(int type, long address, int size) implements Exit {
-            @Override
-            public boolean terminal() {
-                return false;
-            }
-        }
+        record Unassigned(int type, long address, int size) implements Resumes {}
     }
 
     /** The interrupt sources and controller the loop serves between slices. */
@@ -230,8 +204,6 @@ final class Board implements EngineHooks, AutoCloseable {
     /** The instruction budget of this boot (0: none), and what is left of it. */
     private final long budget;
     private long executed;
-    /** Unassigned addresses the guest touched, for one report each. */
-    private final java.util.Map<Long, String> unassigned = new java.util.LinkedHashMap<>();
     private volatile Exit exit;
     /** The board wants the loop to run at the next block boundary (an interrupt to raise, a remap). */
     private boolean serviceWanted;
@@ -250,7 +222,6 @@ final class Board implements EngineHooks, AutoCloseable {
         this.arrayReads = new long[this.flash.size()];
         this.uc = Unicorn.open(cpu, this, budget > 0, BLOCK_SLICING);
         try {
-            int rwx = Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC;
             FlashBank.ContentObserver observer = (bank, offset, length) ->
                     uc.removeCache(bank.base() + offset, bank.base() + offset + length);
             for (int i = 0; i < this.flash.size(); i++) {
@@ -423,8 +394,8 @@ final class Board implements EngineHooks, AutoCloseable {
         long until = Unicorn.UNTIL_NEVER;
         while (true) {
             serviceInterrupts();
-            // A bound may have been reached while no engine was running: do not start then.
-            // With a budget, the code hook counts and stops; otherwise Unicorn counts the slice.
+            // A bound may have been reached while no engine was running: do not start then. The
+            // block hook (or, with -Dvirtfw.slicing=count, Unicorn's count) ends the slice.
             int err = exit == null ? uc.start(next, until, budget > 0 || BLOCK_SLICING ? 0 : SLICE) : 0;
             boolean stepped = until != Unicorn.UNTIL_NEVER;
             if (stepped) {
@@ -441,17 +412,10 @@ final class Board implements EngineHooks, AutoCloseable {
             } else if (failure != null) {
                 throw new MachineFailureException("internal error while the guest ran (pc " + hex(at) + "): " + failure, failure);
             }
-            if (e == null && err != 0) {
-                e = new Exit.GuestFault(Unicorn.errorText(err), GuestFaultException.NO_ADDRESS);
-            }
-            if (e == null || e instanceof Exit.Service) {
-                // The slice ran out (or the store step ended): service the interrupts and go on.
-                if (remapWanted) {
-                    remapWanted = false;
-                    syncFlashMappings();
-                }
-                next = at;
-                continue;
+            if (e == null) {
+                // The count ran out or the store step ended: as the end of a slice.
+                e = err != 0 ? new Exit.GuestFault(Unicorn.errorText(err), GuestFaultException.NO_ADDRESS)
+                        : new Exit.Service();
             }
             switch (e) {
                 case Exit.PowerOff p -> {
@@ -511,15 +475,22 @@ final class Board implements EngineHooks, AutoCloseable {
                     syncFlashMappings();
                     next = at;
                 }
-                case Exit.Service s -> next = at;
+                case Exit.Service s -> {
+                    // The end of a slice: the interrupts are served at the top of the loop.
+                    if (remapWanted) {
+                        remapWanted = false;
+                        syncFlashMappings();
+                    }
+                    next = at;
+                }
                 case Exit.Wfi w -> {
                     idle();
                     next = at + INSTRUCTION;
                 }
                 case Exit.Unassigned u -> {
-                    String fault = unassignedAccess(u, at);
-                    if (fault != null) {
-                        return RunResult.stopped(RunResult.Reason.GUEST_FAULT, "guest fault: " + fault + ", pc " + hex(at));
+                    String what = unassignedAccess(u);
+                    if (!deliver(externalAbort(u), u.address())) {
+                        return RunResult.stopped(RunResult.Reason.GUEST_FAULT, "guest fault: " + what + ", pc " + hex(at));
                     }
                     next = uc.pc();
                 }
@@ -531,8 +502,7 @@ final class Board implements EngineHooks, AutoCloseable {
 
     /** Lets time pass for the timers and the console, then raises the CPU's IRQ input if the GIC asks. */
     private void serviceInterrupts() {
-        irq.timer().poll();
-        irq.uart().pollInput();
+        pollSources();
         if (irq.gic().irqOutput() && !viRaised) {
             setVi(true);
         }
@@ -548,6 +518,12 @@ final class Board implements EngineHooks, AutoCloseable {
         }
     }
 
+    /** The timers look at the counter, the UART at the console input; their lines follow. */
+    private void pollSources() {
+        irq.timer().poll();
+        irq.uart().pollInput();
+    }
+
     private void setVi(boolean raised) {
         viRaised = raised;
         uc.cpRegWrite(SysReg.HCR_EL2, raised ? HCR_EL2_VALUE | HCR_VI : HCR_EL2_VALUE);
@@ -559,8 +535,7 @@ final class Board implements EngineHooks, AutoCloseable {
      * may end without a reason): the guest looks again, and a time limit can end the run.
      */
     private void idle() {
-        irq.timer().poll();
-        irq.uart().pollInput();
+        pollSources();
         if (irq.gic().irqOutput()) {
             return;
         }
@@ -582,12 +557,12 @@ final class Board implements EngineHooks, AutoCloseable {
      * EL1h with D, A, I, F masked (PAN set when SCTLR_EL1.SPAN is 0 on a CPU that has it), and the PC
      * at the vector for the exception's origin. The guest's own ERET undoes it natively.
      *
-     * @return null when delivered, else why it cannot be (no vectors installed)
+     * @return whether it was delivered: not when the guest has no vectors (VBAR_EL1 = 0)
      */
-    private String deliver(int syndrome, long faultAddress) {
+    private boolean deliver(int syndrome, long faultAddress) {
         long vbar = uc.cpRegRead(SysReg.VBAR_EL1);
         if (vbar == 0) {
-            return null;
+            return false;
         }
         long pc = uc.pc();
         long pstate = uc.regRead(Arm64Reg.PSTATE) & 0xFFFF_FFFFL;
@@ -615,23 +590,21 @@ final class Board implements EngineHooks, AutoCloseable {
         }
         uc.cpRegWrite(SysReg.ESR_EL1, Integer.toUnsignedLong(syndrome));
         uc.regWrite(Arm64Reg.PC, vbar + offset);
-        return "";
+        return true;
     }
 
     /** Delivers the exception the CPU raised; returns a fault message when the guest has no vectors. */
-    private String deliverRaised(int intno) {
-        ExceptionRecord r = uc.exceptionRecord();
+    private String deliverRaised(int intno, ExceptionRecord r) {
         int syndrome = r.syndrome();
         if (r.targetEl() != 1) {
             // No EL2 or EL3 exists for the guest (QEMU's virt without virtualization or secure):
             // what would go there (an SMC, an EL2 register) is undefined at EL1.
             syndrome = EC_UNKNOWN << 26 | ESR_IL;
-            if (intno == EXCP_SMC || intno == EXCP_HVC) {
+            if (intno == EXCP_SMC) {
                 uc.regWrite(Arm64Reg.PC, uc.pc() - INSTRUCTION); // the undefined instruction itself
             }
         }
-        String delivered = deliver(syndrome, r.vaddress());
-        if (delivered == null) {
+        if (!deliver(syndrome, r.vaddress())) {
             String what = exceptionName(intno);
             if (intno == EXCP_DATA_ABORT || intno == EXCP_PREFETCH_ABORT) {
                 what += " at " + hex(r.vaddress());
@@ -641,35 +614,34 @@ final class Board implements EngineHooks, AutoCloseable {
         return null;
     }
 
-    /**
-     * A guest access to an address where nothing is mapped: QEMU answers with a synchronous external
-     * abort, and so does this board when the guest has vectors; each address is reported once.
-     */
-    private String unassignedAccess(Exit.Unassigned u, long pc) {
-        boolean fetch = u.type() == Unicorn.UC_MEM_FETCH_UNMAPPED;
-        boolean write = u.type() == Unicorn.UC_MEM_WRITE_UNMAPPED;
-        String what = fetch ? "instruction fetch from unmapped address " + hex(u.address())
-                : (write ? "write of " : "read of ") + u.size() + " bytes at unmapped address " + hex(u.address());
-        unassigned.putIfAbsent(u.address(), what + ", pc " + hex(pc));
-        long pstate = uc.regRead(Arm64Reg.PSTATE);
-        boolean lower = ((pstate >>> 2) & 3) == 0;
-        int ec = fetch ? (lower ? EC_INSN_ABORT_LOWER : EC_INSN_ABORT_SAME)
-                : (lower ? EC_DATA_ABORT_LOWER : EC_DATA_ABORT_SAME);
-        int syndrome = ec << 26 | ESR_IL | FSC_EXTERNAL_ABORT | (write ? ISS_WNR : 0);
-        return deliver(syndrome, u.address()) == null ? what : null;
+    /** What the guest did at an address where nothing is mapped, for the line that ends a run. */
+    private static String unassignedAccess(Exit.Unassigned u) {
+        if (u.type() == Unicorn.UC_MEM_FETCH_UNMAPPED) {
+            return "instruction fetch from unmapped address " + hex(u.address());
+        }
+        return (u.type() == Unicorn.UC_MEM_WRITE_UNMAPPED ? "write of " : "read of ") + u.size()
+                + " bytes at unmapped address " + hex(u.address());
     }
 
-    /** The unassigned addresses the guest touched in this boot, one line each. */
-    List<String> unassignedAccesses() {
-        return List.copyOf(unassigned.values());
+    /**
+     * The syndrome of the synchronous external abort QEMU answers an access to an address where
+     * nothing is mapped with: an instruction or data abort (WnR for a write) from this EL or below.
+     */
+    private int externalAbort(Exit.Unassigned u) {
+        boolean fetch = u.type() == Unicorn.UC_MEM_FETCH_UNMAPPED;
+        boolean lower = ((uc.regRead(Arm64Reg.PSTATE) >>> 2) & 3) == 0;
+        int ec = fetch ? (lower ? EC_INSN_ABORT_LOWER : EC_INSN_ABORT_SAME)
+                : (lower ? EC_DATA_ABORT_LOWER : EC_DATA_ABORT_SAME);
+        return ec << 26 | ESR_IL | FSC_EXTERNAL_ABORT | (u.type() == Unicorn.UC_MEM_WRITE_UNMAPPED ? ISS_WNR : 0);
     }
 
     // ---- hooks ----
 
     @Override
     public void interrupt(int intno) {
-        if (intno == EXCP_HVC && (uc.regRead(Arm64Reg.PSTATE) & 0b1100) == 0b0100) {
-            // SMCCC from EL1: function id in x0, arguments in x1..x3, result in x0; PC past the hvc.
+        if (intno == EXCP_HVC) {
+            // SMCCC from EL1 (at EL0 hvc is an undefined instruction): function id in x0, arguments
+            // in x1..x3, result in x0; the PC is past the hvc.
             Psci.Outcome outcome = psci.call(uc.regRead(Arm64Reg.X0), uc.regRead(Arm64Reg.x(1)),
                     uc.regRead(Arm64Reg.x(2)), uc.regRead(Arm64Reg.x(3)));
             switch (outcome) {
@@ -680,15 +652,13 @@ final class Board implements EngineHooks, AutoCloseable {
             }
             return;
         }
-        if (intno == EXCP_UDEF) {
-            ExceptionRecord r = uc.exceptionRecord();
-            if (r.exceptionClass() == EC_WFX && r.targetEl() == 2) {
-                // WFI trapped by HCR_EL2.TWI: the PC is on it; the loop idles and steps past it.
-                halt(new Exit.Wfi());
-                return;
-            }
+        ExceptionRecord r = uc.exceptionRecord();
+        if (intno == EXCP_UDEF && r.exceptionClass() == EC_WFX && r.targetEl() == 2) {
+            // WFI trapped by HCR_EL2.TWI: the PC is on it; the loop idles and steps past it.
+            halt(new Exit.Wfi());
+            return;
         }
-        String fault = deliverRaised(intno);
+        String fault = deliverRaised(intno, r);
         if (fault != null) {
             throw new GuestFaultException(fault, GuestFaultException.NO_ADDRESS);
         }
@@ -760,9 +730,9 @@ final class Board implements EngineHooks, AutoCloseable {
         uc.stop();
     }
 
-    /** Keeps the first exit of a slice; a terminal one is never replaced. */
+    /** Keeps the first exit of a slice; one that ends the run is never replaced. */
     private synchronized void record(Exit e) {
-        if (exit == null || (!exit.terminal() && e.terminal())) {
+        if (exit == null || (exit instanceof Exit.Resumes && e instanceof Exit.Ends)) {
             exit = e;
         }
     }
@@ -776,7 +746,6 @@ final class Board implements EngineHooks, AutoCloseable {
             case EXCP_IRQ -> "IRQ exception";
             case EXCP_FIQ -> "FIQ exception";
             case EXCP_BKPT -> "breakpoint (brk)";
-            case EXCP_HVC -> "hypervisor call (hvc) from EL0";
             case EXCP_SMC -> "secure monitor call (smc): this board has no EL3 firmware, PSCI is on hvc";
             default -> "CPU exception " + intno;
         };
