@@ -56,8 +56,10 @@ public final class InputFile implements AutoCloseable {
      */
     public InputFile gunzipped(String option) {
         Arena out = Arena.ofShared();
-        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
-                java.nio.channels.Channels.newInputStream(java.nio.channels.FileChannel.open(path)), 1 << 16)) {
+        // The size is known only at the end: the pieces go to a scratch arena released once copied.
+        try (Arena pieces = Arena.ofConfined();
+             java.io.InputStream in = new java.util.zip.GZIPInputStream(
+                     java.nio.channels.Channels.newInputStream(java.nio.channels.FileChannel.open(path)), 1 << 16)) {
             byte[] chunk = new byte[1 << 20];
             java.util.List<MemorySegment> parts = new java.util.ArrayList<>();
             long total = 0;
@@ -68,9 +70,7 @@ public final class InputFile implements AutoCloseable {
                     throw new ConfigException(option + ": " + path + " decompresses to more than "
                             + (MAX_GUNZIP_BYTES >> 20) + " MiB");
                 }
-                MemorySegment part = out.allocate(n);
-                MemorySegment.copy(MemorySegment.ofArray(chunk), 0, part, 0, n);
-                parts.add(part);
+                parts.add(pieces.allocate(n).copyFrom(MemorySegment.ofArray(chunk).asSlice(0, n)));
             }
             MemorySegment whole = out.allocate(Math.max(total, 1), 4096).asSlice(0, total);
             long at = 0;
