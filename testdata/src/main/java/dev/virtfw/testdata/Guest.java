@@ -128,8 +128,10 @@ public enum Guest {
             "instruction-abort-l3-returned",
             "mmu-off",
             "traps-in-all")),
-    /** The virtual (PPI 27, deadline by CVAL) and physical EL1 (PPI 30, deadline by TVAL) timers through the GICv2: IRQ at offset 0x280 no earlier than the deadline, IAR, ISTATUS, RPR, active and pending state, EOIR. */
+    /** Both counters near zero at power-on and equal; the virtual (PPI 27, deadline by CVAL) and physical EL1 (PPI 30, deadline by TVAL) timers through the GICv2: IRQ at offset 0x280 no earlier than the deadline, IAR, ISTATUS, RPR, active and pending state, EOIR. */
     TIMER(Firmware.GUEST_TIMER, "guest-timer", List.of(
+            "counter-starts-near-zero",
+            "counters-agree",
             "gic-ppi-enabled",
             "gic-priority",
             "gic-nothing-pending",

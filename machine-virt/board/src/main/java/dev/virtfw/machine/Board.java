@@ -86,6 +86,8 @@ final class Board implements EngineHooks, AutoCloseable {
     // ESR_ELx exception classes (Arm ARM D17.2.37).
     static final int EC_UNKNOWN = 0x00;
     static final int EC_WFX = 0x01;
+    /** MSR, MRS or System instruction trapped (here: the physical counter/timer, CNTHCTL_EL2 = 0). */
+    static final int EC_SYSREG = 0x18;
     static final int EC_INSN_ABORT_LOWER = 0x20;
     static final int EC_INSN_ABORT_SAME = 0x21;
     static final int EC_PC_ALIGNMENT = 0x22;
@@ -259,6 +261,7 @@ final class Board implements EngineHooks, AutoCloseable {
             uc.cpRegWrite(SysReg.HCR_EL2, HCR_EL2_VALUE);
             long cntvoff = irq.timer().boot(uc::cpRegWrite);
             uc.cpRegWrite(SysReg.CNTVOFF_EL2, cntvoff);
+            uc.cpRegWrite(SysReg.CNTHCTL_EL2, 0);  // physical counter and timer reads trap: GenericTimer
             irq.gic().setOutputListener(this::gicOutputChanged);
         } catch (RuntimeException e) {
             this.flash.forEach(b -> b.observe(null));
@@ -658,6 +661,10 @@ final class Board implements EngineHooks, AutoCloseable {
             halt(new Exit.Wfi());
             return;
         }
+        if (intno == EXCP_UDEF && r.exceptionClass() == EC_SYSREG && r.targetEl() == 2
+                && trappedSystemRegister(r.syndrome())) {
+            return;
+        }
         String fault = deliverRaised(intno, r);
         if (fault != null) {
             throw new GuestFaultException(fault, GuestFaultException.NO_ADDRESS);
@@ -700,6 +707,32 @@ final class Board implements EngineHooks, AutoCloseable {
             default -> "invalid memory access (type " + type + ") at ";
         };
         throw new GuestFaultException(what + hex(address), address);
+    }
+
+    /**
+     * Performs an MRS/MSR that CNTHCTL_EL2 trapped to EL2, which the guest does not have, when it
+     * is one the board answers (the physical counter and timer, see {@link GenericTimer}); the PC
+     * is on the instruction and moves past it. Returns false for any other register.
+     */
+    private boolean trappedSystemRegister(int syndrome) {
+        // ISS of EC 0x18: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read 0.
+        int encoding = SysReg.encode((syndrome >>> 20) & 3, (syndrome >>> 14) & 7, (syndrome >>> 10) & 15,
+                (syndrome >>> 1) & 15, (syndrome >>> 17) & 7);
+        int rt = (syndrome >>> 5) & 31;
+        boolean read = (syndrome & 1) != 0;
+        if (read) {
+            var value = irq.timer().read(encoding);
+            if (value.isEmpty()) {
+                return false;
+            }
+            if (rt != 31) {
+                uc.regWrite(Arm64Reg.x(rt), value.getAsLong());
+            }
+        } else if (!irq.timer().write(encoding, rt == 31 ? 0 : uc.regRead(Arm64Reg.x(rt)))) {
+            return false;
+        }
+        uc.regWrite(Arm64Reg.PC, uc.pc() + INSTRUCTION);
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.virtfw.machine.timer;
 
 import dev.virtfw.machine.irq.InterruptLine;
 import dev.virtfw.machine.unicorn.SysReg;
+import java.util.OptionalLong;
 
 /**
  * The EL1 physical and virtual timers of the Arm generic timer (Arm ARM D11.2), for one CPU.
@@ -9,13 +10,16 @@ import dev.virtfw.machine.unicorn.SysReg;
  * <p>Unicorn 2.1 keeps the counters (the host's monotonic clock at 62.5 MHz, as QEMU's) but drops
  * every write to the timers' control and compare registers, so no timer ever fires. The board
  * routes those MSR writes here ({@link #write}); this class keeps the state, mirrors it into the
- * CPU's registers (so MRS reads and the TimerValue view need no help), and drives each timer's
+ * CPU's registers (so the virtual timer's MRS reads and TimerValue view need no help), and drives each timer's
  * interrupt line: high while the timer is enabled, not masked, and the counter has reached the
  * compare value. The counter passing the compare value is noticed by {@link #poll} between two
  * runs of the engine; {@link #nextDeadlineNanos} tells the board how long an idle guest may sleep.
  *
- * <p>The virtual counter starts near zero at each boot, as QEMU's does: the board sets CNTVOFF_EL2
- * to the physical count at the start of the boot.
+ * <p>Both counters start near zero at each boot, as QEMU's do. The virtual one through the CPU: the
+ * board sets CNTVOFF_EL2 to the host count at the start of the boot. The physical one has no offset
+ * register before FEAT_ECV, so the board clears CNTHCTL_EL2.EL1PCTEN/EL1PCEN: every EL0/EL1 read
+ * of the physical counter or timer traps to the board, which answers it here ({@link #read}); the
+ * physical timer then lives wholly in this class, in the guest's time.
  */
 public final class GenericTimer {
     /** Nanoseconds per counter tick: 62.5 MHz, QEMU's GTIMER_SCALE. */
@@ -31,6 +35,7 @@ public final class GenericTimer {
     private static final int CNTP_CTL = SysReg.CNTP_CTL_EL0.encoding();
     private static final int CNTP_CVAL = SysReg.CNTP_CVAL_EL0.encoding();
     private static final int CNTP_TVAL = SysReg.CNTP_TVAL_EL0.encoding();
+    private static final int CNTPCT = SysReg.CNTPCT_EL0.encoding();
 
     /** How the timer reaches the CPU's copy of its registers. */
     public interface CpuRegisters {
@@ -42,21 +47,18 @@ public final class GenericTimer {
         final SysReg ctlReg;
         final SysReg cvalReg;
         final InterruptLine line;
-        final boolean virtual;
         int ctl;
         long cval;
         boolean lineLevel;
 
-        Timer(SysReg ctlReg, SysReg cvalReg, InterruptLine line, boolean virtual) {
+        Timer(SysReg ctlReg, SysReg cvalReg, InterruptLine line) {
             this.ctlReg = ctlReg;
             this.cvalReg = cvalReg;
             this.line = line;
-            this.virtual = virtual;
         }
 
         long count() {
-            long physical = physicalCount();
-            return virtual ? physical - virtualOffset : physical;
+            return physicalCount() - bootCount;
         }
 
         /** Recomputes ISTATUS and the line; mirrors CTL into the CPU when ISTATUS changed. */
@@ -102,7 +104,8 @@ public final class GenericTimer {
 
     private final Timer physical;
     private final Timer virtualTimer;
-    private long virtualOffset;
+    /** The host count at the start of the boot: the guest's counters count from there. */
+    private long bootCount;
     private CpuRegisters cpu;
 
     /**
@@ -110,25 +113,25 @@ public final class GenericTimer {
      * @param virtualLine  the virtual timer's interrupt (PPI 11, INTID 27)
      */
     public GenericTimer(InterruptLine physicalLine, InterruptLine virtualLine) {
-        this.physical = new Timer(SysReg.CNTP_CTL_EL0, SysReg.CNTP_CVAL_EL0, physicalLine, false);
-        this.virtualTimer = new Timer(SysReg.CNTV_CTL_EL0, SysReg.CNTV_CVAL_EL0, virtualLine, true);
+        this.physical = new Timer(SysReg.CNTP_CTL_EL0, SysReg.CNTP_CVAL_EL0, physicalLine);
+        this.virtualTimer = new Timer(SysReg.CNTV_CTL_EL0, SysReg.CNTV_CVAL_EL0, virtualLine);
     }
 
-    /** The physical count: the host's monotonic clock in ticks, the value Unicorn's CNTPCT_EL0 reads. */
+    /** The host count: the host's monotonic clock in ticks, what Unicorn's counter reads before any offset. */
     public static long physicalCount() {
         return System.nanoTime() / TICK_NANOS;
     }
 
     /**
-     * Starts a boot on a CPU: both timers off, and the virtual counter made to start at zero
-     * (returns the CNTVOFF_EL2 value the board must give the CPU).
+     * Starts a boot on a CPU: both timers off, and both counters made to start at zero (returns
+     * the CNTVOFF_EL2 value the board must give the CPU; the physical counter's reads are trapped).
      */
     public long boot(CpuRegisters registers) {
         this.cpu = registers;
         physical.reset();
         virtualTimer.reset();
-        virtualOffset = physicalCount();
-        return virtualOffset;
+        bootCount = physicalCount();
+        return bootCount;
     }
 
     /** The CPU of the boot is gone; nothing is mirrored any more. */
@@ -155,6 +158,28 @@ public final class GenericTimer {
             return false;
         }
         return true;
+    }
+
+    /**
+     * A trapped MRS of {@code encoding}: the physical counter or one of the physical timer's
+     * registers as the guest sees them, or empty when it is not one of those.
+     */
+    public OptionalLong read(int encoding) {
+        if (encoding == CNTPCT) {
+            return OptionalLong.of(physical.count());
+        }
+        if (encoding == CNTP_CTL) {
+            physical.evaluate(false);
+            return OptionalLong.of(physical.ctl);
+        }
+        if (encoding == CNTP_CVAL) {
+            return OptionalLong.of(physical.cval);
+        }
+        if (encoding == CNTP_TVAL) {
+            // TimerValue: the low 32 bits of CVAL - count, the upper half of the register RES0.
+            return OptionalLong.of((physical.cval - physical.count()) & 0xFFFF_FFFFL);
+        }
+        return OptionalLong.empty();
     }
 
     private void setCompare(Timer t, long value) {

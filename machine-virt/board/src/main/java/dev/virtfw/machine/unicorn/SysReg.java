@@ -20,6 +20,10 @@ public record SysReg(String name, int op0, int op1, int crn, int crm, int op2) {
     public static final SysReg FAR_EL1 = new SysReg("FAR_EL1", 3, 0, 6, 0, 0);
     /** Vector Base Address Register (EL1): S3_0_C12_C0_0. */
     public static final SysReg VBAR_EL1 = new SysReg("VBAR_EL1", 3, 0, 12, 0, 0);
+    /** Counter-timer Hypervisor Control (EL2): S3_4_C14_C1_0; bits 0/1 let EL1 reach the physical counter/timer. */
+    public static final SysReg CNTHCTL_EL2 = new SysReg("CNTHCTL_EL2", 3, 4, 14, 1, 0);
+    /** Counter-timer Physical Count: S3_3_C14_C0_1. */
+    public static final SysReg CNTPCT_EL0 = new SysReg("CNTPCT_EL0", 3, 3, 14, 0, 1);
     /** Counter-timer Virtual Offset (EL2): S3_4_C14_C0_3. */
     public static final SysReg CNTVOFF_EL2 = new SysReg("CNTVOFF_EL2", 3, 4, 14, 0, 3);
     /** EL1 physical timer: TimerValue, Control, CompareValue. */
