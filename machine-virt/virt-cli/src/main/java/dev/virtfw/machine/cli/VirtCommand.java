@@ -57,6 +57,7 @@ public final class VirtCommand {
             .addOption(opt("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
             .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
             .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
+            .addOption(opt("smp", null, "[cpus=]1", "CPUs: only 1 (one CPU is emulated)."))
             .addOption(opt("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
             .addOption(opt("kernel", null, "FILE",
                     "An arm64 Linux Image (booted directly without -bios; offered in fw_cfg with it)."))
@@ -71,7 +72,7 @@ public final class VirtCommand {
             .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
             .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
             .addOption(opt("display", null, "none", "Display: only none."))
-            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
+            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011), or with unassigned each address the guest touched where nothing is mapped."))
             .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
             .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
             .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
@@ -289,6 +290,10 @@ public final class VirtCommand {
         if (cpu != null) {
             b.cpu(cpuModel("-cpu", cpu));
         }
+        String smp = last("smp");
+        if (smp != null) {
+            oneCpu(smp);
+        }
         String memory = last("m");
         if (memory != null) {
             b.ramSize(Sizes.parseMegabytesDefault("-m", memory));
@@ -355,6 +360,28 @@ public final class VirtCommand {
             } else {
                 throw new CliException(ExitCode.INVALID_INPUT, "-M " + spec + ": unsupported machine option '"
                         + parts[i] + "' (only dumpdtb=FILE)");
+            }
+        }
+    }
+
+    /**
+     * Accepts an {@code -smp} that asks for one CPU, as QEMU spells it ({@code 1}, {@code cpus=1},
+     * with {@code sockets}, {@code cores}, {@code threads}, {@code maxcpus} of 1), and refuses any
+     * other in one line: the board has a single CPU.
+     */
+    static void oneCpu(String spec) {
+        String[] parts = spec.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].strip();
+            int eq = p.indexOf('=');
+            String key = eq < 0 ? (i == 0 ? "cpus" : p) : p.substring(0, eq);
+            String value = eq < 0 ? (i == 0 ? p : "") : p.substring(eq + 1);
+            if (!List.of("cpus", "maxcpus", "sockets", "dies", "clusters", "cores", "threads").contains(key)) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-smp " + spec + ": unknown property '" + key + "'");
+            }
+            if (!value.equals("1")) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-smp " + spec
+                        + ": only one CPU is emulated (" + key + "=" + value + " asks for more)");
             }
         }
     }

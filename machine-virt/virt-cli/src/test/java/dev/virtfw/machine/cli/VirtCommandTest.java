@@ -1,6 +1,7 @@
 package dev.virtfw.machine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.virtfw.devicetree.Dtb;
@@ -256,6 +257,21 @@ class VirtCommandTest {
                     "virt: error: -cpu cortex-a15: unknown CPU (known: cortex-a57, cortex-a53, cortex-a72, max)");
             assertOneErrorLine(run("-serial", "pty"), 2, "virt: error: -serial pty: only stdio or mon:stdio is supported");
             assertOneErrorLine(run("-nic", "user"), 2, "virt: error: -nic user: only none is supported");
+        }
+
+        @Test
+        void moreThanOneCpu() {
+            assertOneErrorLine(run("-smp", "2"), 2, "virt: error: -smp 2: only one CPU is emulated (cpus=2 asks for more)");
+            assertOneErrorLine(run("-smp", "cpus=1,cores=4"), 2,
+                    "virt: error: -smp cpus=1,cores=4: only one CPU is emulated (cores=4 asks for more)");
+            assertOneErrorLine(run("-smp", "1,bogus=1"), 2, "virt: error: -smp 1,bogus=1: unknown property 'bogus'");
+        }
+
+        @Test
+        void oneCpuIsAcceptedAsQemuSpellsIt() {
+            for (String spec : List.of("1", "cpus=1", "1,sockets=1,cores=1,threads=1,maxcpus=1")) {
+                assertThatNoException().as(spec).isThrownBy(() -> VirtCommand.oneCpu(spec));
+            }
         }
 
         @Test
