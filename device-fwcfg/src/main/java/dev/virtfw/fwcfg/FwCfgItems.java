@@ -193,8 +193,9 @@ public final class FwCfgItems implements AutoCloseable {
      * Offers a kernel, an initrd and a command line to firmware the way QEMU's ARM boot code does
      * when a firmware image is booted with {@code -kernel}: KERNEL_SIZE (LE32) and KERNEL_DATA,
      * INITRD_SIZE and INITRD_DATA when an initrd is given, and CMDLINE_SIZE (LE32, the NUL counted)
-     * with CMDLINE_DATA (the command line and its NUL), always present. Files are mapped, not read.
-     * Unlike QEMU, a gzip-compressed kernel is offered as it is, not decompressed.
+     * with CMDLINE_DATA (the command line and its NUL), always present. Files are mapped, not read,
+     * and offered as they are: a board that decompresses a gzip kernel as QEMU does gives the
+     * result to {@link #addKernelBoot(MemorySegment, Path, String)}.
      *
      * @param kernel  the kernel image
      * @param initrd  the initial RAM disk, or null for none
@@ -202,6 +203,25 @@ public final class FwCfgItems implements AutoCloseable {
      */
     public FwCfgItems addKernelBoot(Path kernel, Path initrd, String cmdline) {
         Objects.requireNonNull(kernel, "kernel");
+        checkKernelBootKeysFree();
+        return putKernelBoot(map(kernel, FW_CFG_KERNEL_DATA, null), initrd, cmdline);
+    }
+
+    /**
+     * As {@link #addKernelBoot(Path, Path, String)}, with the kernel given as bytes (copied), such
+     * as a gzip-compressed {@code Image.gz} the board has decompressed, as QEMU's hw/arm/boot.c
+     * decompresses an AArch64 kernel before offering it to firmware.
+     */
+    public FwCfgItems addKernelBoot(MemorySegment kernel, Path initrd, String cmdline) {
+        Objects.requireNonNull(kernel, "kernel");
+        checkKernelBootKeysFree();
+        checkSize(kernel.byteSize(), FW_CFG_KERNEL_DATA, null);
+        MemorySegment copy = allocate(kernel.byteSize());
+        MemorySegment.copy(kernel, 0, copy, 0, kernel.byteSize());
+        return putKernelBoot(copy, initrd, cmdline);
+    }
+
+    private void checkKernelBootKeysFree() {
         checkOpen(FW_CFG_KERNEL_DATA, null);
         for (int key : new int[] {FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA,
                 FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA}) {
@@ -209,7 +229,9 @@ public final class FwCfgItems implements AutoCloseable {
                 throw FwCfgConfigException.forKey(Reason.KEY_IN_USE, key, "an item is already there");
             }
         }
-        MemorySegment kernelBytes = map(kernel, FW_CFG_KERNEL_DATA, null);
+    }
+
+    private FwCfgItems putKernelBoot(MemorySegment kernelBytes, Path initrd, String cmdline) {
         MemorySegment initrdBytes = initrd == null ? null : map(initrd, FW_CFG_INITRD_DATA, null);
         addU32(FW_CFG_KERNEL_SIZE, (int) kernelBytes.byteSize());
         putNumbered(FW_CFG_KERNEL_DATA, new FwCfgItem(null, kernelBytes, false, null));

@@ -1135,6 +1135,26 @@ class FwCfgConformanceTest {
         }
 
         @Test
+        @DisplayName("hw/arm/boot.c: a kernel given as bytes (a decompressed Image.gz) is offered as a copy, sizes from the bytes")
+        void kernelBootFromBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            byte[] image = pattern(3000);
+            java.nio.file.Path initrd = java.nio.file.Files.write(dir.resolve("initrd"), pattern(77));
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment bytes = arena.allocate(image.length).copyFrom(MemorySegment.ofArray(image));
+                FwCfgItems it = FwCfgItems.create().addKernelBoot(bytes, initrd, "quiet");
+                bytes.fill((byte) 0);   // the caller's memory is not the item's
+                assertThat(it.item(FW_CFG_KERNEL_SIZE).orElseThrow().contents().toArray(Layouts.U8))
+                        .containsExactly(3000 & 0xff, 3000 >> 8, 0, 0);
+                assertThat(it.item(FW_CFG_KERNEL_DATA).orElseThrow().contents().toArray(Layouts.U8)).isEqualTo(image);
+                assertThat(it.item(FW_CFG_INITRD_SIZE).orElseThrow().contents().toArray(Layouts.U8))
+                        .containsExactly(77, 0, 0, 0);
+                assertThat(it.mappedContents()).extracting(MemorySegment::byteSize).containsExactly(77L);
+                assertThatThrownBy(() -> it.addKernelBoot(bytes, null, null)).isInstanceOf(FwCfgConfigException.class);
+                it.close();
+            }
+        }
+
+        @Test
         @DisplayName("QEMU 7.2: without an initrd there are no INITRD items; the command line is always there with its NUL")
         void kernelBootWithoutInitrd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
             java.nio.file.Path kernel = java.nio.file.Files.write(dir.resolve("Image"), pattern(10));

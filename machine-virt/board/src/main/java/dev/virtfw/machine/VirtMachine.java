@@ -25,6 +25,7 @@ import dev.virtfw.machine.psci.Psci;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,9 +91,7 @@ public final class VirtMachine implements AutoCloseable {
                         + " bytes, larger than the 64 MiB flash bank");
             }
             InputFile kernelFile = config.kernel() == null ? null : own(InputFile.map(config.kernel(), "-kernel"));
-            // A gzip-compressed Image (Image.gz) is decompressed for a direct boot, as QEMU does.
-            this.kernel = kernelFile != null && kernelFile.isGzip() && config.bios() == null
-                    ? own(kernelFile.gunzipped("-kernel")) : kernelFile;
+            this.kernel = kernelFile == null ? null : decompressedKernel(kernelFile, config.bios() != null);
             if (bios != null && bios.size() == 0) {
                 throw new ConfigException("-bios: " + config.bios() + " is empty");
             }
@@ -252,7 +251,12 @@ public final class VirtMachine implements AutoCloseable {
             }
             if (bios != null && kernel != null) {
                 try {
-                    items.addKernelBoot(kernel.path(), initrd == null ? null : initrd.path(), config.append());
+                    Path initrdPath = initrd == null ? null : initrd.path();
+                    if (kernel.isMapping()) {
+                        items.addKernelBoot(kernel.path(), initrdPath, config.append());
+                    } else {
+                        items.addKernelBoot(kernel.contents(), initrdPath, config.append());   // decompressed
+                    }
                 } catch (FwCfgConfigException ex) {
                     throw new ConfigException("-kernel: " + ex.getMessage(), ex);
                 }
@@ -335,6 +339,25 @@ public final class VirtMachine implements AutoCloseable {
     /** Without firmware, a -kernel is booted directly as QEMU does. */
     private boolean directKernelBoot() {
         return kernel != null && bios == null;
+    }
+
+    /**
+     * A gzip-compressed Image (Image.gz) decompressed as QEMU's hw/arm/boot.c does: for a direct
+     * boot (a bad gzip file is refused), and for firmware's fw_cfg kernel item, where QEMU offers a
+     * file it cannot decompress as it is.
+     */
+    private InputFile decompressedKernel(InputFile file, boolean forFirmware) {
+        if (!file.isGzip()) {
+            return file;
+        }
+        try {
+            return own(file.gunzipped("-kernel"));
+        } catch (ConfigException e) {
+            if (forFirmware) {
+                return file;
+            }
+            throw e;
+        }
     }
 
     private KernelLayout layout(long dtbSize) {

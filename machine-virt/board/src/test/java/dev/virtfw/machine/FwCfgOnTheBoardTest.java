@@ -76,4 +76,27 @@ class FwCfgOnTheBoardTest {
         assertThat(ours.subList(7, ours.size())).isEqualTo(theirs.subList(7, theirs.size()));
         assertThat(Long.parseLong(ours.get(6), 16)).isBetween(0x20L, 0x30L);
     }
+
+    @Test
+    void aGzipKernelIsOfferedDecompressedToFirmwareAsQemuDoes(@TempDir Path dir) throws IOException {
+        Path fw = Assembler.toFile(Assembler.assembleFile("fwcfg.S", 0), ".bin");
+        byte[] image = Files.readAllBytes(
+                Assembler.toFile(Assembler.assembleFile("kernel-image.S", 0, "#define TEXT_OFFSET 0"), ".img"));
+        Path gz = dir.resolve("Image.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(image);
+        }
+        assertThat(Files.size(gz)).isNotEqualTo(image.length);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MachineConfig config = MachineConfig.builder().bios(fw).kernel(gz).append("x")
+                .console(Console.scripted("", out)).build();
+        try (VirtMachine m = VirtMachine.create(config)) {
+            assertThat(m.run().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+        }
+        String kernelSize = out.toString(StandardCharsets.ISO_8859_1).lines().toList().get(2);
+        assertThat(kernelSize).isEqualTo(String.format("%016x", image.length));
+        var qemu = Qemu.runVirt("-bios", fw.toString(), "-kernel", gz.toString(), "-append", "x");
+        assertThat(qemu.stdout().lines().toList().get(2)).isEqualTo(kernelSize);
+    }
 }

@@ -15,8 +15,10 @@ public final class InputFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment contents;
+    private final boolean decompressed;
 
-    private InputFile(Path path, Arena arena, MemorySegment contents) {
+    private InputFile(Path path, Arena arena, MemorySegment contents, boolean decompressed) {
+        this.decompressed = decompressed;
         this.path = path;
         this.arena = arena;
         this.contents = contents;
@@ -31,7 +33,7 @@ public final class InputFile implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment seg = ch.size() == 0 ? MemorySegment.NULL.reinterpret(0)
                     : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return new InputFile(path, arena, seg);
+            return new InputFile(path, arena, seg, false);
         } catch (NoSuchFileException e) {
             arena.close();
             throw new ConfigException(option + ": " + path + ": no such file");
@@ -78,7 +80,7 @@ public final class InputFile implements AutoCloseable {
                 MemorySegment.copy(p, 0, whole, at, p.byteSize());
                 at += p.byteSize();
             }
-            return new InputFile(path, out, whole);
+            return new InputFile(path, out, whole, true);
         } catch (IOException e) {
             out.close();
             throw new ConfigException(option + ": " + path + " is not a valid gzip file: " + e.getMessage());
@@ -86,6 +88,11 @@ public final class InputFile implements AutoCloseable {
             out.close();
             throw e;
         }
+    }
+
+    /** Whether the contents are the file's own bytes, mapped (not decompressed from it). */
+    public boolean isMapping() {
+        return !decompressed;
     }
 
     public Path path() {
