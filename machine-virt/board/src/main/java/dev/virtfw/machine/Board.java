@@ -155,6 +155,8 @@ final class Board implements EngineHooks, AutoCloseable {
         record CpuOff() implements Ends {}
 
         record TimeLimit(String message) implements Ends {}
+        /** The person at the console ended the machine (Ctrl-A x). */
+        record Quit() implements Ends {}
 
         record BudgetSpent(long instructions) implements Ends {}
 
@@ -199,6 +201,8 @@ final class Board implements EngineHooks, AutoCloseable {
     private boolean remapWanted;
     /** True while the loop runs a single store against a bank routed to its device. */
     private boolean steppingStore;
+    /** Where accesses to unassigned addresses are logged for the operator, or null. */
+    private UnassignedAccesses unassigned;
     /** Whether guest RAM is mapped executable, i.e. the guest has run code from RAM in this boot. */
     private boolean ramExecutable;
     /** Whether HCR_EL2.VI is set in the CPU. */
@@ -385,6 +389,11 @@ final class Board implements EngineHooks, AutoCloseable {
         halt(new Exit.TimeLimit(message));
     }
 
+    /** Stops the guest from another thread because the console asked to end the machine. */
+    void stopForQuit() {
+        halt(new Exit.Quit());
+    }
+
     /**
      * Runs from {@code pc} with x0..x3 = {@code args} until the guest powers off, resets, faults or
      * a bound ends it.
@@ -430,6 +439,9 @@ final class Board implements EngineHooks, AutoCloseable {
                 case Exit.CpuOff c -> {
                     return RunResult.stopped(RunResult.Reason.CPU_OFF,
                             "guest turned off its only CPU (PSCI CPU_OFF), pc " + hex(at));
+                }
+                case Exit.Quit q -> {
+                    return RunResult.ok(RunResult.Reason.TERMINATED, "Terminated (Ctrl-A x)");
                 }
                 case Exit.TimeLimit t -> {
                     return RunResult.stopped(RunResult.Reason.TIME_LIMIT, t.message() + ", pc " + hex(at));
@@ -492,6 +504,9 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
                 case Exit.Unassigned u -> {
                     String what = unassignedAccess(u);
+                    if (unassigned != null) {
+                        unassigned.record(u.address(), what, at);
+                    }
                     if (!deliver(externalAbort(u), u.address())) {
                         return RunResult.stopped(RunResult.Reason.GUEST_FAULT, "guest fault: " + what + ", pc " + hex(at));
                     }
@@ -499,6 +514,11 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Logs every access the guest makes to an unassigned address into {@code log}. */
+    void logUnassignedTo(UnassignedAccesses log) {
+        this.unassigned = log;
     }
 
     // ---- interrupts, between slices ----

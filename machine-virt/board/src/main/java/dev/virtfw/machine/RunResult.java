@@ -27,7 +27,9 @@ public record RunResult(Reason reason, int exitStatus, String message) {
         /** The instruction bound was reached. */
         INSTRUCTION_LIMIT,
         /** The wall-time bound was reached. */
-        TIME_LIMIT
+        TIME_LIMIT,
+        /** The person at the console ended the machine (Ctrl-A x), status 0 as QEMU's. */
+        TERMINATED
     }
 
     static RunResult ok(Reason reason, String message) {

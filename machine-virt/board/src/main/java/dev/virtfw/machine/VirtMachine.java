@@ -79,10 +79,15 @@ public final class VirtMachine implements AutoCloseable {
     private final int userDtbRoom;
     private final RandomGenerator seeds = new HostEntropy();
     private volatile Board current;
+    private volatile boolean quitRequested;
+    /** The guest's accesses to unassigned addresses, over every boot of the run. */
+    private final UnassignedAccesses unassigned;
     private byte[] lastDtb;
 
     private VirtMachine(MachineConfig config) {
         this.config = config;
+        this.unassigned = new UnassignedAccesses(
+                config.trace().contains(UnassignedAccesses.TRACE_NAME) ? config.traceOut() : null);
         try {
             checkRam(config.ramSize());
             this.bios = config.bios() == null ? null : own(InputFile.map(config.bios(), "-bios"));
@@ -288,11 +293,16 @@ public final class VirtMachine implements AutoCloseable {
         TreeSet<String> names = new TreeSet<>();
         bus.devices().forEach(d -> names.add(d.name()));
         for (String t : config.trace()) {
-            if (!names.contains(t)) {
-                throw new ConfigException("--trace " + t + ": no such device (devices: " + String.join(", ", names) + ")");
+            if (!names.contains(t) && !t.equals(UnassignedAccesses.TRACE_NAME)) {
+                throw new ConfigException("--trace " + t + ": no such device or log (devices: " + String.join(", ", names)
+                        + "; also " + UnassignedAccesses.TRACE_NAME + ")");
             }
         }
+        names.retainAll(config.trace());
         var out = config.traceOut();
+        if (names.isEmpty()) {
+            return;
+        }
         bus.setTracer((device, isWrite, offset, size, value) -> {
             if (config.trace().contains(device.name())) {
                 out.printf("%s: %s offset 0x%x size %d %s 0x%x%n", device.name(), isWrite ? "write" : "read",
@@ -382,10 +392,16 @@ public final class VirtMachine implements AutoCloseable {
             throw new ConfigException("nothing to run: give -bios, -kernel or -drive if=pflash");
         }
         Thread watchdog = startWatchdog();
+        config.console().input().onQuit(this::quitFromConsole);
         try {
             while (true) {
-                RunResult result = boot();
+                RunResult result = quitRequested ? RunResult.ok(RunResult.Reason.TERMINATED, "Terminated (Ctrl-A x)")
+                        : boot();
                 if (result.reason() != RunResult.Reason.RESET || config.noReboot()) {
+                    String summary = unassigned.summary();
+                    if (summary != null) {
+                        config.traceOut().println("virt: " + summary);
+                    }
                     flash.forEach(FlashBank::checkSaved);
                     return result;
                 }
@@ -399,7 +415,16 @@ public final class VirtMachine implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            config.console().input().onQuit(() -> { });
             config.console().output().flush();
+        }
+    }
+
+    /** Ctrl-A x on the console: the current boot stops, and no other starts. */
+    private synchronized void quitFromConsole() {
+        quitRequested = true;
+        if (current != null) {
+            current.stopForQuit();
         }
     }
 
@@ -436,6 +461,7 @@ public final class VirtMachine implements AutoCloseable {
             synchronized (this) {
                 current = board;
             }
+            board.logUnassignedTo(unassigned);
             return board.run(pc, args);
         } finally {
             synchronized (this) {

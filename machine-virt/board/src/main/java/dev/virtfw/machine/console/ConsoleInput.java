@@ -22,6 +22,12 @@ public interface ConsoleInput {
         return false;
     }
 
+    /**
+     * What to do when the person at the console asks to end the machine (Ctrl-A x on standard
+     * input, as QEMU's -nographic). Default: an input that has no such key ignores it.
+     */
+    default void onQuit(Runnable action) {}
+
     /** No input at all. */
     static ConsoleInput none() {
         return () -> NONE;

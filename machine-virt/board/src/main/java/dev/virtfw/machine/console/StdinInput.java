@@ -8,11 +8,17 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Standard input offered to the guest without blocking it: a daemon thread reads the stream into
  * a bounded queue (which holds back the reader when the guest does not consume), the guest polls.
+ * The reader takes QEMU's -nographic escape keys out of the stream first ({@link EscapeKeys}):
+ * Ctrl-A x runs the action given to {@link #onQuit}.
  */
 public final class StdinInput implements ConsoleInput {
     private static StdinInput shared;
 
+    /** Put in the queue after Ctrl-A x, to wake a waiting board; never given to the guest. */
+    private static final Integer QUIT = -2;
+
     private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(4096);
+    private volatile Runnable quitAction = () -> { };
 
     private StdinInput(InputStream in) {
         Thread reader = Thread.ofPlatform().daemon().name("virt-stdin").unstarted(() -> pump(in));
@@ -28,10 +34,17 @@ public final class StdinInput implements ConsoleInput {
     }
 
     private void pump(InputStream in) {
+        EscapeKeys keys = new EscapeKeys(System.out, () -> {
+            quitAction.run();
+            queue.offer(QUIT);
+        });
         try {
             int b;
             while ((b = in.read()) >= 0) {
-                queue.put(b);
+                int c = keys.feed(b);
+                if (c != NONE) {
+                    queue.put(c);
+                }
             }
         } catch (IOException | InterruptedException e) {
             // End of input: the guest sees no more bytes.
@@ -42,9 +55,17 @@ public final class StdinInput implements ConsoleInput {
     private Integer held;
 
     @Override
+    public void onQuit(Runnable action) {
+        quitAction = action;
+    }
+
+    @Override
     public synchronized int poll() {
         Integer b = held != null ? held : queue.poll();
         held = null;
+        if (QUIT.equals(b)) {
+            b = queue.poll();
+        }
         return b == null ? NONE : b;
     }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** U-Boot's stock autoboot (bootcmd_qfw: qfw load, booti) and its reset, on our board and on QEMU. */
@@ -66,6 +68,21 @@ class UBootBootTest {
             assertThat(s.command("printenv bootdelay")).isEqualTo("bootdelay=2\n");
             s.commandNoPrompt("poweroff");
             assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConsoleSession.Engine.class)
+    void ctrlAHListsTheEscapeKeysAndCtrlAXEndsTheMachineWithStatusZero(ConsoleSession.Engine engine) throws Exception {
+        try (ConsoleSession s = ConsoleSession.start(engine, List.of("-bios", UBoot.binary().toString()))) {
+            s.await("Hit any key to stop autoboot");
+            s.send("\n");
+            s.await(ConsoleSession.PROMPT);
+            s.send("\u0001h");
+            s.await("C-a x    exit emulator");
+            s.send("\u0001x");
+            assertThat(s.awaitExit()).isZero();
+            assertThat(s.text()).contains("Terminated");
         }
     }
 }
