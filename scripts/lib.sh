@@ -283,11 +283,13 @@ build_if_stale() {
   echo "building $module ..." >&2
   mkdir -p "$VIRTFW_CACHE"
   local log="$VIRTFW_CACHE/build-${module//\//-}.log"
-  mvn_run -Dstyle.color=never -pl "$module" -am install -DskipTests >"$log" 2>&1 ||
+  # One reactor build: the class path names this work tree's own jars (target/*.jar) for the
+  # project's modules, never the snapshots in the local Maven repository, which every checkout on
+  # the machine shares (another checkout's build would otherwise change what this one runs).
+  # Every module of the reactor writes the file; the one asked for is built last.
+  mvn_run -Dstyle.color=never -pl "$module" -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >"$log" 2>&1 ||
     { echo "error: the build of $module failed; see $log" >&2; return 1; }
-  mvn_run -Dstyle.color=never -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" \
-    -Dmdep.includeScope=runtime >>"$log" 2>&1 ||
-    { echo "error: could not compute the class path of $module; see $log" >&2; return 1; }
   rm -f "$target"/launcher*.jsa
   echo "$state" > "$stamp"
 }

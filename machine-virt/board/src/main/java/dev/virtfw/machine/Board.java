@@ -13,6 +13,7 @@ import dev.virtfw.machine.unicorn.EngineHooks;
 import dev.virtfw.machine.unicorn.MmioHandler;
 import dev.virtfw.machine.unicorn.SysReg;
 import dev.virtfw.machine.unicorn.Unicorn;
+import dev.virtfw.machine.unicorn.UnicornException;
 import java.util.List;
 
 /**
@@ -59,8 +60,21 @@ import java.util.List;
  * deadline or console input.
  */
 final class Board implements EngineHooks, AutoCloseable {
-    /** SCR_EL3: NS (bit 0), HCE (bit 8: hvc reaches the PSCI hook), RW (bit 10: EL2 is AArch64). */
-    static final long SCR_EL3_VALUE = 0x501;
+    /**
+     * SCR_EL3: NS (bit 0), HCE (bit 8: hvc reaches the PSCI hook), RW (bit 10: EL2 is AArch64), APK
+     * and API (bits 16, 17: pointer authentication keys and instructions do not trap to EL3).
+     */
+    static final long SCR_EL3_VALUE = 0x501 | 1L << 16 | 1L << 17;
+    /** HCR_EL2.APK, HCR_EL2.API (bits 40, 41): nor to EL2. Ignored by a CPU without pointer authentication. */
+    static final long HCR_PAUTH = 1L << 40 | 1L << 41;
+    /**
+     * HCR_EL2.TID3 (bit 18): EL1 reads of the ID registers trap to the board. Set only on a CPU
+     * with SVE (QEMU's max), which the board hides: Unicorn 2.1.4 never fills the CPU's table of
+     * supported vector lengths, so the first vector-length computation after a guest enables SVE
+     * fails an assertion and aborts the whole process. With SVE hidden and CPTR_EL3.EZ left clear,
+     * an SVE instruction or ZCR_EL1 access is an undefined instruction, as on a CPU without SVE.
+     */
+    static final long HCR_TID3 = 1L << 18;
     /** HCR_EL2.RW (bit 31): EL1 is AArch64. */
     static final long HCR_RW = 1L << 31;
     /** HCR_EL2.TWI (bit 13): WFI at EL0/EL1 traps, so the board sees the guest idle. */
@@ -70,7 +84,7 @@ final class Board implements EngineHooks, AutoCloseable {
     /** HCR_EL2.VI (bit 7): the virtual IRQ input. */
     static final long HCR_VI = 1L << 7;
     /** HCR_EL2 while the guest runs (VI clear). */
-    static final long HCR_EL2_VALUE = HCR_RW | HCR_TWI | HCR_IMO;
+    static final long HCR_EL2_VALUE = HCR_RW | HCR_TWI | HCR_IMO | HCR_PAUTH;
 
     // QEMU target/arm/cpu.h EXCP_* numbers as Unicorn's interrupt hook reports them.
     static final int EXCP_UDEF = 1;
@@ -201,6 +215,8 @@ final class Board implements EngineHooks, AutoCloseable {
     private boolean remapWanted;
     /** True while the loop runs a single store against a bank routed to its device. */
     private boolean steppingStore;
+    /** HCR_EL2 while the guest runs with VI clear: {@link #HCR_EL2_VALUE}, and TID3 on a CPU with SVE. */
+    private long hcrEl2 = HCR_EL2_VALUE;
     /** Where accesses to unassigned addresses are logged for the operator, or null. */
     private UnassignedAccesses unassigned;
     /** Whether guest RAM is mapped executable, i.e. the guest has run code from RAM in this boot. */
@@ -262,7 +278,8 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
             });
             uc.cpRegWrite(SysReg.SCR_EL3, SCR_EL3_VALUE);
-            uc.cpRegWrite(SysReg.HCR_EL2, HCR_EL2_VALUE);
+            hcrEl2 = HCR_EL2_VALUE | (hasSve(uc) ? HCR_TID3 : 0);
+            uc.cpRegWrite(SysReg.HCR_EL2, hcrEl2);
             long cntvoff = irq.timer().boot(uc::cpRegWrite);
             uc.cpRegWrite(SysReg.CNTVOFF_EL2, cntvoff);
             uc.cpRegWrite(SysReg.CNTHCTL_EL2, 0);  // physical counter and timer reads trap: GenericTimer
@@ -549,7 +566,7 @@ final class Board implements EngineHooks, AutoCloseable {
 
     private void setVi(boolean raised) {
         viRaised = raised;
-        uc.cpRegWrite(SysReg.HCR_EL2, raised ? HCR_EL2_VALUE | HCR_VI : HCR_EL2_VALUE);
+        uc.cpRegWrite(SysReg.HCR_EL2, raised ? hcrEl2 | HCR_VI : hcrEl2);
     }
 
     /**
@@ -729,10 +746,38 @@ final class Board implements EngineHooks, AutoCloseable {
         throw new GuestFaultException(what + hex(address), address);
     }
 
+    /** op0 = 3, op1 = 0, CRn = 0: the ID registers HCR_EL2.TID3 traps (with CRm 1 to 7). */
+    private static final int ID_SPACE = SysReg.encode(3, 0, 0, 0, 0);
+    private static final int ID_SPACE_MASK = SysReg.encode(3, 7, 15, 0, 0);
+    private static final int ID_AA64PFR0 = SysReg.ID_AA64PFR0_EL1.encoding();
+    private static final int ID_AA64ZFR0 = SysReg.ID_AA64ZFR0_EL1.encoding();
+    /** ID_AA64PFR0_EL1.SVE, bits 35:32. */
+    private static final long PFR0_SVE = 0xfL << 32;
+
+    private static boolean hasSve(Unicorn uc) {
+        return (uc.cpRegRead(SysReg.ID_AA64PFR0_EL1) & PFR0_SVE) != 0;
+    }
+
+    /** An ID register as the guest sees it: the CPU's, with SVE taken out (see {@link #HCR_TID3}). */
+    private long idRegister(int encoding) {
+        if (encoding == ID_AA64ZFR0) {
+            return 0;
+        }
+        SysReg reg = new SysReg("ID", 3, 0, 0, (encoding >>> 3) & 15, encoding & 7);
+        long value;
+        try {
+            value = uc.cpRegRead(reg);
+        } catch (UnicornException e) {
+            return 0;   // an unallocated encoding of the ID space reads as zero
+        }
+        return encoding == ID_AA64PFR0 ? value & ~PFR0_SVE : value;
+    }
+
     /**
-     * Performs an MRS/MSR that CNTHCTL_EL2 trapped to EL2, which the guest does not have, when it
-     * is one the board answers (the physical counter and timer, see {@link GenericTimer}); the PC
-     * is on the instruction and moves past it. Returns false for any other register.
+     * Performs an MRS/MSR that CNTHCTL_EL2 or HCR_EL2.TID3 trapped to EL2, which the guest does not
+     * have, when it is one the board answers (the physical counter and timer, see
+     * {@link GenericTimer}; the ID registers); the PC is on the instruction and moves past it.
+     * Returns false for any other register.
      */
     private boolean trappedSystemRegister(int syndrome) {
         // ISS of EC 0x18: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read 0.
@@ -740,7 +785,11 @@ final class Board implements EngineHooks, AutoCloseable {
                 (syndrome >>> 1) & 15, (syndrome >>> 17) & 7);
         int rt = (syndrome >>> 5) & 31;
         boolean read = (syndrome & 1) != 0;
-        if (read) {
+        if (read && (encoding & ID_SPACE_MASK) == ID_SPACE && ((encoding >>> 3) & 15) != 0) {
+            if (rt != 31) {
+                uc.regWrite(Arm64Reg.x(rt), idRegister(encoding));
+            }
+        } else if (read) {
             var value = irq.timer().read(encoding);
             if (value.isEmpty()) {
                 return false;

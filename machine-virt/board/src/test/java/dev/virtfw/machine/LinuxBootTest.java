@@ -105,6 +105,14 @@ class LinuxBootTest {
     }
 
     @Test
+    void cpuMaxBootsTheSameKernelWithPointerAuthenticationAndWithoutSve() throws Exception {
+        Guest.Run ours = run(b -> b.cpu(dev.virtfw.machine.unicorn.CpuModel.MAX));
+        assertReadTheDevice(ours);
+        assertThat(ours.console()).contains("CPU features: detected: Address authentication")
+                .doesNotContain("SVE: maximum available vector length");
+    }
+
+    @Test
     void throughUBootItsAutobootLoadsEverythingOverFwCfgDma() throws Exception {
         Path uboot = QemuRunner.findUBoot().orElseThrow();
         Guest.Run ours = run(b -> b.bios(uboot));

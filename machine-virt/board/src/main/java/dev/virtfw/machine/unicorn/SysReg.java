@@ -6,6 +6,10 @@ public record SysReg(String name, int op0, int op1, int crn, int crm, int op2) {
     public static final SysReg SCR_EL3 = new SysReg("SCR_EL3", 3, 6, 1, 1, 0);
     /** Hypervisor Configuration Register (EL2): S3_4_C1_C1_0. */
     public static final SysReg HCR_EL2 = new SysReg("HCR_EL2", 3, 4, 1, 1, 0);
+    /** AArch64 Processor Feature Register 0: S3_0_C0_C4_0; SVE in bits 35:32. */
+    public static final SysReg ID_AA64PFR0_EL1 = new SysReg("ID_AA64PFR0_EL1", 3, 0, 0, 4, 0);
+    /** SVE Feature ID Register 0: S3_0_C0_C4_4. */
+    public static final SysReg ID_AA64ZFR0_EL1 = new SysReg("ID_AA64ZFR0_EL1", 3, 0, 0, 4, 4);
     /** Multiprocessor Affinity Register: S3_0_C0_C0_5. */
     public static final SysReg MPIDR_EL1 = new SysReg("MPIDR_EL1", 3, 0, 0, 0, 5);
     /** System Control Register (EL1): S3_0_C1_C0_0. */
