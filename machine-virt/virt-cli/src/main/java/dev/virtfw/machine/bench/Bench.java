@@ -1,6 +1,10 @@
 package dev.virtfw.machine.bench;
 
 import dev.virtfw.testdata.Firmware;
+import dev.virtfw.testdata.FwCfgSysfsReport;
+import dev.virtfw.testdata.LinuxAssets;
+import dev.virtfw.testdata.LinuxGuest;
+import dev.virtfw.testdata.QemuRunner;
 import dev.virtfw.testdata.GeneratedFile;
 import dev.virtfw.testdata.TestData;
 import dev.virtfw.testdata.TestInitrd;
@@ -77,6 +81,10 @@ public final class Bench {
     private List<String> bootLegacyArgs;
     private GeneratedFile initrd;
     private long touchedBootRam;
+    private List<String> linuxArgs;
+    private List<String> linuxUBootArgs;
+    /** The kernel's line when it starts the initramfs (after its timestamp). */
+    static final String LINUX_INIT = "Run /init as init process";
 
     private Bench(BenchSpec spec, Emulator ours, Emulator qemu, PrintWriter log, Path work) {
         this.spec = spec;
@@ -104,12 +112,21 @@ public final class Bench {
         }
         try {
             Bench b = new Bench(spec, ours, qemu, log, work);
-            b.prepare();
-            b.warmUp();
-            for (int round = 0; round < spec.runs(); round++) {
-                b.round(round);
+            BenchTable table;
+            if (spec.mode() == BenchSpec.Mode.LINUX) {
+                b.prepareLinux();
+                for (int round = 0; round < spec.runs(); round++) {
+                    b.linuxRound(round);
+                }
+                table = b.linuxTable();
+            } else {
+                b.prepare();
+                b.warmUp();
+                for (int round = 0; round < spec.runs(); round++) {
+                    b.round(round);
+                }
+                table = b.table();
             }
-            BenchTable table = b.table();
             return write(spec, table);
         } catch (IOException e) {
             throw new BenchException("benchmark I/O failed: " + e.getMessage(), e);
@@ -172,6 +189,81 @@ public final class Bench {
         // page, the firmware's data, the kernel, the initrd and the edited device tree.
         touchedBootRam = 2 * (2L << 20) + roundUp(spec.kernelSize(), 2L << 20) + roundUp(spec.initrdSize(), 2L << 20)
                 + (2L << 20);
+    }
+
+    /** The Linux guest of the tests: Debian's kernel, the initramfs that reads fw_cfg through sysfs. */
+    private void prepareLinux() throws IOException {
+        log.println("bench: preparing the Linux guest in " + work);
+        log.flush();
+        LinuxGuest.Boot boot = LinuxGuest.prepare(LinuxAssets.fromSystemProperties(), work);
+        linuxArgs = new ArrayList<>(List.of("-M", "virt", "-cpu", "cortex-a57", "-nographic", "-nic", "none"));
+        linuxArgs.addAll(boot.arguments());    // -m 512 -no-reboot, the kernel, initrd, command line, items
+        linuxUBootArgs = new ArrayList<>(linuxArgs);
+        Path uboot = QemuRunner.findUBoot().orElseThrow(() -> new BenchException(
+                "--bench linux: Debian's U-Boot for qemu_arm64 not found (package " + QemuRunner.UBOOT_PACKAGE + ")"));
+        linuxUBootArgs.addAll(List.of("-bios", uboot.toString()));
+    }
+
+    private void linuxRound(int round) throws IOException, InterruptedException {
+        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
+        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
+        log.flush();
+        for (Emulator e : order) {
+            linuxRun(e, "linux-direct", linuxArgs);
+        }
+        for (Emulator e : order) {
+            linuxRun(e, "linux-uboot", linuxUBootArgs);
+        }
+    }
+
+    /** One boot to the initramfs's report and power-off: spawn to /init, to the report's end, to exit. */
+    private void linuxRun(Emulator e, String kind, List<String> args) throws IOException, InterruptedException {
+        ProcessRun.Result r = spawn(e, args, List.of(LINUX_INIT, LinuxGuest.END_PREFIX), LINUX_INIT);
+        FwCfgSysfsReport report;
+        try {
+            report = FwCfgSysfsReport.parse(String.join("\n", r.lines()));
+        } catch (IllegalArgumentException ex) {
+            throw new BenchException(e.name() + " " + kind + ": no complete fw_cfg report (" + ex.getMessage() + "): "
+                    + lastLine(r));
+        }
+        if (r.exitCode() != 0 || !report.errors().isEmpty() || r.mark(LINUX_INIT).isEmpty()) {
+            throw new BenchException(e.name() + " " + kind + " did not boot cleanly (status " + r.exitCode() + "): "
+                    + (report.errors().isEmpty() ? lastLine(r) : report.errors().getFirst()));
+        }
+        record(kind + ":init", e.name(), r.mark(LINUX_INIT).orElseThrow() / 1e9);
+        record(kind + ":report", e.name(), r.mark(LinuxGuest.END_PREFIX).orElseThrow() / 1e9);
+        record(kind + ":exit", e.name(), r.elapsedNanos() / 1e9);
+        if (r.memory() != ProcessRun.Memory.NONE) {
+            record(kind + ":hwm", e.name(), r.memory().hwm() / MIB);
+        }
+    }
+
+    BenchTable linuxTable() {
+        List<Row> rows = new ArrayList<>();
+        for (String kind : List.of("linux-direct", "linux-uboot")) {
+            String section = kind.equals("linux-direct") ? "Linux, direct -kernel boot (parent-timed from spawn)"
+                    : "Linux through U-Boot (its autoboot loads kernel, initrd and command line by fw_cfg DMA)";
+            rows.add(compare(section, "spawn to Run /init", kind + ":init", "s", 1, false,
+                    "the kernel's 'Run /init as init process'"));
+            rows.add(compare(section, "spawn to the fw_cfg report's end", kind + ":report", "s", 1, false,
+                    "qemu_fw_cfg.ko loaded, every sysfs item read (1-byte legacy reads: Linux 6.1's driver)"));
+            rows.add(compare(section, "spawn to exit (poweroff -f)", kind + ":exit", "s", 1, false, ""));
+            rows.add(compare(section, "VmHWM at /init", kind + ":hwm", "MiB", 1, false, "-m " + spec.bootRamMiB()));
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("Debian 12's arm64 kernel (unmodified, KASLR on) and the busybox initramfs of the tests (-cpu"
+                + " cortex-a57 -m " + spec.bootRamMiB() + ").");
+        notes.add("Each figure: median [min-max] of " + spec.runs() + " round(s); ours/QEMU is the median of per-round"
+                + " ratios, the two sides run back to back in alternating order.");
+        notes.add("Goals:");
+        for (Row r : rows) {
+            if (r.metric().equals("spawn to Run /init") && r.ratio() != null) {
+                notes.add(String.format(Locale.ROOT, "  [%s] %s, %s: ours/QEMU %.2f (want <= 3)",
+                        r.ratio().median() <= 3 ? "met" : "NOT met", r.section().split(" \\(")[0],
+                        r.metric(), r.ratio().median()));
+            }
+        }
+        return new BenchTable(rows, notes);
     }
 
     /** The plan for bench.bin: DMA first (into fresh RAM), single accesses, then legacy loads. */

@@ -37,7 +37,12 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
         /** The default: DMA on 1, 16, 64, 256 MiB; legacy 1-byte on 1 MiB, 8-byte on 1 and 16 MiB; 3 rounds. */
         QUICK,
         /** DMA as quick; legacy 1-byte on 1 and 16 MiB, 8-byte on 1, 16 and 64 MiB; 5 rounds. */
-        FULL
+        FULL,
+        /**
+         * Only Debian's arm64 Linux booting the fw_cfg test initramfs, directly and through U-Boot,
+         * to /init and to power-off; 3 rounds. Needs the kernel and busybox the launcher fetches.
+         */
+        LINUX
     }
 
     public BenchSpec {
@@ -56,6 +61,7 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
                     256 * KIB, 64 * KIB, 64, 64, out);
             case QUICK -> new BenchSpec(mode, 3, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB),
                     List.of(MIB, 16 * MIB), 500_000, 64 * MIB, 16 * MIB, 1024, 512, out);
+            case LINUX -> new BenchSpec(mode, 3, List.of(), List.of(), List.of(), 0, 0, 0, 512, 512, out);
             case FULL -> new BenchSpec(mode, 5, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB, 16 * MIB),
                     List.of(MIB, 16 * MIB, 64 * MIB), 1_000_000, 64 * MIB, 16 * MIB, 1024, 512, out);
         };
@@ -82,8 +88,9 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
                     case "tiny" -> Mode.TINY;
                     case "quick" -> Mode.QUICK;
                     case "full" -> Mode.FULL;
+                    case "linux" -> Mode.LINUX;
                     default -> throw new ConfigException("--bench " + text + ": unknown mode '" + p
-                            + "' (tiny, quick or full)");
+                            + "' (tiny, quick, full or linux)");
                 };
             } else if (p.startsWith("runs=")) {
                 try {

@@ -113,12 +113,16 @@ public final class ProcessRun {
                 String text = line.toString(StandardCharsets.UTF_8).stripTrailing();
                 line.reset();
                 lines.add(text);
+                // A Linux kernel line starts with its timestamp ("[    7.012345] Run /init ..."):
+                // the watched text may follow it.
+                int stamp = text.startsWith("[") ? text.indexOf("] ") : -1;
+                String body = stamp > 0 ? text.substring(stamp + 2) : text;
                 for (String w : watch) {
-                    if (text.startsWith(w)) {
+                    if (text.startsWith(w) || body.startsWith(w)) {
                         marks.putIfAbsent(w, now);
                     }
                 }
-                if (memoryMark != null && memory == Memory.NONE && text.startsWith(memoryMark)) {
+                if (memoryMark != null && memory == Memory.NONE && (text.startsWith(memoryMark) || body.startsWith(memoryMark))) {
                     memory = readMemory(p.pid());
                 }
             }

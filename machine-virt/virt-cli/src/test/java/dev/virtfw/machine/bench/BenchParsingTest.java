@@ -99,12 +99,16 @@ class BenchParsingTest {
             assertThat(s.itemSizes()).containsExactly(64L << 10);
             assertThat(BenchSpec.parse("runs=7").mode()).isEqualTo(BenchSpec.Mode.QUICK);
             assertThat(BenchSpec.parse("full").runs()).isEqualTo(5);
+            BenchSpec linux = BenchSpec.parse("linux,runs=1");
+            assertThat(linux.mode()).isEqualTo(BenchSpec.Mode.LINUX);
+            assertThat(linux.itemSizes()).isEmpty();
+            assertThat(linux.runs()).isEqualTo(1);
         }
 
         @Test
         void badSpecsSayWhatIsWrong() {
             assertThatThrownBy(() -> BenchSpec.parse("fast")).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("unknown mode 'fast'");
+                    .hasMessageContaining("unknown mode 'fast' (tiny, quick, full or linux)");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=x")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("whole number");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=0")).isInstanceOf(ConfigException.class)

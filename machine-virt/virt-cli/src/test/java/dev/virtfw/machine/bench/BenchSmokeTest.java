@@ -91,4 +91,23 @@ class BenchSmokeTest {
         assertThat(BenchChart.bars(o.table())).isEqualTo(21);
         assertThat(Files.readString(o.text())).contains("ours/QEMU", "Goals:", "== throughput (guest-timed)");
     }
+
+    @Test
+    void linuxRunBootsDebiansKernelDirectlyAndThroughUBootOnBothSides(@TempDir Path out) throws Exception {
+        Path qemu = QemuRunner.findQemu().orElseThrow();
+        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        Bench.Outcome o = Bench.run(BenchSpec.parse("linux,runs=1,out=" + out), ours, Emulator.qemu(qemu),
+                new PrintWriter(new StringWriter(), true));
+        List<Row> rows = o.table().rows();
+        assertThat(rows).extracting(Row::metric).containsExactly(
+                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init",
+                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.ours()).as(r.key()).isNotNull();
+            assertThat(r.qemu()).as(r.key()).isNotNull();
+        });
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("Linux through U-Boot, spawn to Run /init"));
+        assertThat(Files.readAllLines(o.csv())).hasSize(rows.size() + 1);
+    }
 }
