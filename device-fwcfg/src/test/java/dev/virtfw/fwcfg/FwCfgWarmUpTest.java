@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FwCfgWarmUpTest {
 
     @Test
-    @DisplayName("issue 9: every round does three checked DMA transfers and writes only inside its scratch")
+    @DisplayName("every round does three checked DMA transfers and writes only inside its scratch")
     void transfersStayInScratch() {
         long ramSize = 1 << 20;
         try (GuardedRam ram = new GuardedRam(ramSize)) {
@@ -37,7 +37,7 @@ class FwCfgWarmUpTest {
     }
 
     @Test
-    @DisplayName("issue 9: scratch that is not wholly RAM is refused before anything is written")
+    @DisplayName("scratch that is not wholly RAM is refused before anything is written")
     void refusesShortScratch() {
         try (GuardedRam ram = new GuardedRam(FwCfgWarmUp.SCRATCH_BYTES - 1)) {
             assertThatThrownBy(() -> FwCfgWarmUp.run(ram, ram.base, 1)).isInstanceOf(IllegalArgumentException.class)
@@ -47,7 +47,7 @@ class FwCfgWarmUpTest {
     }
 
     @Test
-    @DisplayName("issue 9: with a Flight Recorder present the warm-up does nothing (no events about a device that is not there)")
+    @DisplayName("with a Flight Recorder present the warm-up does nothing (no events about a device that is not there)")
     void nothingWhenRecording() {
         try (Recording recording = new Recording(); GuardedRam ram = new GuardedRam(1 << 20)) {
             recording.start();
