@@ -440,7 +440,7 @@ class FwCfgConformanceTest {
             guest.select(FW_CFG_KERNEL_DATA);
             guest.data(1);
             ram.descriptor(desc, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 8, buf);
-            long value = write ? Long.reverseBytes(desc) : 0;
+            long value = write ? Layouts.cpuToBe64(desc) : 0;
             if (write) {
                 device.write(offset, size, value);
             } else {
@@ -1469,6 +1469,8 @@ class FwCfgConformanceTest {
             assertThatThrownBy(() -> it.addFile("opt/missing", dir.resolve("missing")))
                     .isInstanceOfSatisfying(FwCfgConfigException.class, e -> {
                         assertThat(e.reason()).isEqualTo(FwCfgConfigException.Reason.FILE_UNREADABLE);
+                        assertThat(e.file()).isEqualTo(dir.resolve("missing"));
+                        assertThat(e).isInstanceOf(FwCfgException.class);
                         assertThat(e.getMessage()).contains("missing");
                         assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
                     });
@@ -1491,7 +1493,7 @@ class FwCfgConformanceTest {
             device.close();
             assertThat(device.accepts(0, 4, false)).isFalse();
             assertThat(device.read(0, 4)).isZero();
-            device.write(0x10, 8, Long.reverseBytes(desc));
+            device.write(FW_CFG_DMA_OFFSET, 8, Layouts.cpuToBe64(desc));
             assertThat(items.closed()).isTrue();
         }
 

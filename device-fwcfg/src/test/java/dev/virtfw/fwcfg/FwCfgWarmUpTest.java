@@ -19,7 +19,7 @@ class FwCfgWarmUpTest {
         try (GuardedRam ram = new GuardedRam(ramSize)) {
             long base = ram.base + 0x10000;
             MemorySegment before = MemorySegment.ofArray(ram.ram.toArray(ValueLayout.JAVA_BYTE));
-            assertThat(FwCfgWarmUp.rounds(ram, base, 40)).isEqualTo(120);
+            assertThat(FwCfgWarmUp.rounds(ram, new GuestAddress(base), 40)).isEqualTo(120);
             assertThat(ram.guardsIntact()).isTrue();
             long lo = base - ram.base;
             long hi = lo + FwCfgWarmUp.SCRATCH_BYTES;
@@ -40,7 +40,12 @@ class FwCfgWarmUpTest {
     @DisplayName("scratch that is not wholly RAM is refused before anything is written")
     void refusesShortScratch() {
         try (GuardedRam ram = new GuardedRam(FwCfgWarmUp.SCRATCH_BYTES - 1)) {
-            assertThatThrownBy(() -> FwCfgWarmUp.run(ram, ram.base, 1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> FwCfgWarmUp.run(ram, new GuestAddress(ram.base), 1))
+                    .isInstanceOfSatisfying(FwCfgWarmUpException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(FwCfgWarmUpException.Reason.SCRATCH_NOT_RAM);
+                        assertThat(e.address()).isEqualTo(new GuestAddress(ram.base));
+                        assertThat(e.length()).isEqualTo(FwCfgWarmUp.SCRATCH_BYTES);
+                    })
                     .hasMessageContaining("scratch memory must hold");
             assertThat(ram.writes()).isEmpty();
         }
@@ -51,7 +56,7 @@ class FwCfgWarmUpTest {
     void nothingWhenRecording() {
         try (Recording recording = new Recording(); GuardedRam ram = new GuardedRam(1 << 20)) {
             recording.start();
-            assertThat(FwCfgWarmUp.run(ram, ram.base, 10)).isZero();
+            assertThat(FwCfgWarmUp.run(ram, new GuestAddress(ram.base), 10)).isZero();
             assertThat(ram.writes()).isEmpty();
         }
     }
