@@ -5,30 +5,23 @@ import dev.virtfw.machine.FlashDrive;
 import dev.virtfw.machine.FwCfgEntry;
 import dev.virtfw.machine.Limits;
 import dev.virtfw.machine.MachineConfig;
-import dev.virtfw.machine.MachineException;
-import dev.virtfw.machine.MachineFailureException;
 import dev.virtfw.machine.RunResult;
 import dev.virtfw.machine.VirtMachine;
 import dev.virtfw.machine.bench.BenchCommand;
 import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.unicorn.CpuModel;
-import dev.virtfw.machine.unicorn.UnicornException;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
  * {@code ./virt}: QEMU's command line for the subset this machine supports, so the same line can be
@@ -54,43 +47,35 @@ public final class VirtCommand {
 
     /** The options in help order: short (single-dash) name or null, long name or null, value label, text. */
     private static final Options OPTIONS = new Options()
-            .addOption(opt("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
-            .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
-            .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
-            .addOption(opt("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
-            .addOption(opt("kernel", null, "FILE",
+            .addOption(Cli.option("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
+            .addOption(Cli.option("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
+            .addOption(Cli.option("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
+            .addOption(Cli.option("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
+            .addOption(Cli.option("kernel", null, "FILE",
                     "An arm64 Linux Image (booted directly without -bios; offered in fw_cfg with it)."))
-            .addOption(opt("initrd", null, "FILE", "Initial RAM disk."))
-            .addOption(opt("append", null, "CMDLINE", "Kernel command line."))
-            .addOption(opt("dtb", null, "FILE", "Use this device tree instead of the generated one."))
-            .addOption(opt("fw_cfg", null, "[name=]NAME,file=PATH|string=STR", "Add a named fw_cfg file."))
-            .addOption(opt("drive", null, "if=pflash,format=raw,file=PATH[,readonly=on][,index=N]",
+            .addOption(Cli.option("initrd", null, "FILE", "Initial RAM disk."))
+            .addOption(Cli.option("append", null, "CMDLINE", "Kernel command line."))
+            .addOption(Cli.option("dtb", null, "FILE", "Use this device tree instead of the generated one."))
+            .addOption(Cli.option("fw_cfg", null, "[name=]NAME,file=PATH|string=STR", "Add a named fw_cfg file."))
+            .addOption(Cli.option("drive", null, "if=pflash,format=raw,file=PATH[,readonly=on][,index=N]",
                     "A 64 MiB raw image for a flash bank: the first backs bank 0, the next bank 1."))
-            .addOption(flag("nographic", null, "No display; the serial port is on standard input and output."))
-            .addOption(opt("serial", null, "stdio", "Serial port: only stdio."))
-            .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
-            .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
-            .addOption(opt("display", null, "none", "Display: only none."))
-            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
-            .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
-            .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
-            .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
-            .addOption(opt(null, "time-limit", "SECONDS", "Stop the guest after this much wall time."))
+            .addOption(Cli.flag("nographic", null, "No display; the serial port is on standard input and output."))
+            .addOption(Cli.option("serial", null, "stdio", "Serial port: only stdio."))
+            .addOption(Cli.flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
+            .addOption(Cli.option("nic", null, "none", "Network: only none (there is none)."))
+            .addOption(Cli.option("display", null, "none", "Display: only none."))
+            .addOption(Cli.option(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
+            .addOption(Cli.option(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
+            .addOption(Cli.option(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
+            .addOption(Cli.option(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
+            .addOption(Cli.option(null, "time-limit", "SECONDS", "Stop the guest after this much wall time."))
             .addOption(Option.builder().longOpt("bench").hasArg().optionalArg(true).argName("[MODE][,runs=N][,out=DIR]")
                     .desc("Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default) or full);"
                             + " prints the table and writes bench.csv, bench.png, bench.txt (default folder bench-results).")
                     .get())
-            .addOption(flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))
-            .addOption(flag("h", "help", "Show this help message and exit."))
-            .addOption(flag("V", "version", "Print version information and exit."));
-
-    private static Option opt(String shortName, String longName, String label, String description) {
-        return Option.builder(shortName).longOpt(longName).hasArg().argName(label).desc(description).get();
-    }
-
-    private static Option flag(String shortName, String longName, String description) {
-        return Option.builder(shortName).longOpt(longName).desc(description).get();
-    }
+            .addOption(Cli.flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))
+            .addOption(Cli.flag("h", "help", "Show this help message and exit."))
+            .addOption(Cli.flag("V", "version", "Print version information and exit."));
 
     private final CommandLine line;
     private final Console console;
@@ -113,23 +98,9 @@ public final class VirtCommand {
         try {
             status = execute(args, console, out, err);
         } catch (ParseException e) {
-            err.println("virt: error: " + parseError(e) + " (see --help)");
-            status = ExitCode.INVALID_INPUT.status();
+            status = Cli.failParse(e, err, "--help");
         } catch (RuntimeException e) {
-            ExitCode code = switch (e) {
-                case CliException c -> c.exitCode();
-                case ConfigException c -> ExitCode.INVALID_INPUT;
-                case UnicornException u -> ExitCode.ERROR;
-                case MachineFailureException f -> ExitCode.INTERNAL;
-                case MachineException m -> ExitCode.ERROR;
-                default -> ExitCode.INTERNAL;
-            };
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            err.println("virt: error: " + message.lines().findFirst().orElse(e.toString()));
-            if (verbose(args)) {
-                e.printStackTrace(err);
-            }
-            status = code.status();
+            status = Cli.fail(e, err, verbose(args));
         }
         out.flush();
         err.flush();
@@ -145,7 +116,7 @@ public final class VirtCommand {
     }
 
     private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err) throws ParseException {
-        CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(OPTIONS, args);
+        CommandLine line = Cli.parse(OPTIONS, args, false);
         if (!line.getArgList().isEmpty()) {
             throw new CliException(ExitCode.INVALID_INPUT, "unexpected argument '" + line.getArgList().getFirst()
                     + "' (options take one value each; see --help)");
@@ -172,68 +143,18 @@ public final class VirtCommand {
         return new VirtCommand(line, console, out, err).call();
     }
 
-    private static String parseError(ParseException e) {
-        return switch (e) {
-            case UnrecognizedOptionException u -> "Unknown option: '" + u.getOption() + "'";
-            case MissingArgumentException m -> "option '" + spelling(m.getOption()) + "' needs a value ("
-                    + m.getOption().getArgName() + ")";
-            default -> e.getMessage();
-        };
-    }
-
-    /** How the user spells an option: QEMU's single dash, or a double dash for our own long options. */
-    private static String spelling(Option o) {
-        return o.getOpt() != null ? "-" + o.getOpt() : "--" + o.getLongOpt();
-    }
-
     /**
      * The help text: usage, the options in the order above with QEMU's spellings (one dash, also for
-     * -machine and -no-reboot, which the parser accepts too), descriptions wrapped at 100 columns.
-     * Commons CLI's own formatters print GNU-style names and a table as wide as the longest value label.
+     * -machine and -no-reboot, which the parser accepts too); laid out by {@link Cli#printHelp}, which
+     * says why not by Commons CLI's formatter.
      */
     static void printHelp(PrintWriter out) {
-        out.println("usage: virt [options]");
-        out.println(DESCRIPTION);
-        out.println();
-        out.println("Options:");
-        for (Option o : OPTIONS.getOptions()) {
-            String names = names(o) + (o.hasArg() ? " " + o.getArgName() : "");
-            List<String> text = wrap(o.getDescription(), HELP_WIDTH - HELP_INDENT);
-            if (names.length() + 2 >= HELP_INDENT) {
-                out.println("  " + names);
-            } else {
-                out.println(("  " + names + " ".repeat(HELP_INDENT)).substring(0, HELP_INDENT) + text.removeFirst());
-            }
-            text.forEach(l -> out.println(" ".repeat(HELP_INDENT) + l));
-        }
-        out.println();
-        wrap(FOOTER, HELP_WIDTH).forEach(out::println);
+        Cli.printHelp(out, "virt [options]", DESCRIPTION, OPTIONS, VirtCommand::names, FOOTER);
     }
-
-    private static final int HELP_WIDTH = 100;
-    private static final int HELP_INDENT = 30;
 
     private static String names(Option o) {
         boolean qemu = o.getLongOpt() != null && (o.getLongOpt().equals("machine") || o.getLongOpt().equals("no-reboot"));
-        String longName = o.getLongOpt() == null ? null : (qemu ? "-" : "--") + o.getLongOpt();
-        if (o.getOpt() == null) {
-            return longName;
-        }
-        return longName == null ? "-" + o.getOpt() : "-" + o.getOpt() + ", " + longName;
-    }
-
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.isEmpty() ? "" : " ").append(word);
-        }
-        lines.add(line.toString());
-        return lines;
+        return qemu ? Cli.gnuNames(o).replace("--", "-") : Cli.gnuNames(o);
     }
 
     private int call() {
@@ -254,8 +175,7 @@ public final class VirtCommand {
 
     /** The option's last value, as QEMU takes it, or null. */
     private String last(String name) {
-        String[] values = line.getOptionValues(name);
-        return values == null || values.length == 0 ? null : values[values.length - 1];
+        return Cli.last(line, name);
     }
 
     /** Every value of a repeatable option, in order. */
@@ -272,13 +192,6 @@ public final class VirtCommand {
         }
     }
 
-    private static <T> T number(String option, String value, java.util.function.Function<String, T> parse) {
-        try {
-            return parse.apply(value.strip());
-        } catch (NumberFormatException e) {
-            throw new CliException(ExitCode.INVALID_INPUT, option + " " + value + ": not a number");
-        }
-    }
 
     private void applyOptions(MachineConfig.Builder b) {
         String machine = last("machine");
@@ -337,8 +250,8 @@ public final class VirtCommand {
         String instructions = last("max-instructions");
         String seconds = last("time-limit");
         if (instructions != null || seconds != null) {
-            b.limits(limits(instructions == null ? null : number("--max-instructions", instructions, Long::valueOf),
-                    seconds == null ? null : number("--time-limit", seconds, Double::valueOf),
+            b.limits(limits(instructions == null ? null : Cli.number("--max-instructions", instructions, Long::valueOf),
+                    seconds == null ? null : Cli.number("--time-limit", seconds, Double::valueOf),
                     "--max-instructions", "--time-limit"));
         }
     }
