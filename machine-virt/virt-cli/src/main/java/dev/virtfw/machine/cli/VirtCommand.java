@@ -10,6 +10,7 @@ import dev.virtfw.machine.VirtMachine;
 import dev.virtfw.machine.bench.BenchCommand;
 import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.console.Console;
+import dev.virtfw.machine.flash.FileChannelOpener;
 import dev.virtfw.machine.unicorn.CpuModel;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
@@ -81,12 +82,14 @@ public final class VirtCommand {
     private final Console console;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final FileChannelOpener flashFiles;
 
-    private VirtCommand(CommandLine line, Console console, PrintWriter out, PrintWriter err) {
+    private VirtCommand(CommandLine line, Console console, PrintWriter out, PrintWriter err, FileChannelOpener flashFiles) {
         this.line = line;
         this.console = console;
         this.out = out;
         this.err = err;
+        this.flashFiles = flashFiles;
     }
 
     /**
@@ -94,9 +97,18 @@ public final class VirtCommand {
      * guest's console to {@code console}. A parse error or any failure prints one line.
      */
     public static int run(String[] args, Console console, PrintWriter out, PrintWriter err) {
+        return run(args, console, out, err, FileChannelOpener.DEFAULT);
+    }
+
+    /**
+     * As {@link #run(String[], Console, PrintWriter, PrintWriter)}, with the {@code -drive} images
+     * opened through {@code flashFiles} (how a test gives the run a file system that fails).
+     */
+    public static int run(String[] args, Console console, PrintWriter out, PrintWriter err,
+                          FileChannelOpener flashFiles) {
         int status;
         try {
-            status = execute(args, console, out, err);
+            status = execute(args, console, out, err, flashFiles);
         } catch (ParseException e) {
             status = Cli.failParse(e, err, "--help");
         } catch (RuntimeException e) {
@@ -115,7 +127,8 @@ public final class VirtCommand {
         return Arrays.asList(args).contains("--verbose");
     }
 
-    private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err) throws ParseException {
+    private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err,
+                               FileChannelOpener flashFiles) throws ParseException {
         CommandLine line = Cli.parse(OPTIONS, args, false);
         if (!line.getArgList().isEmpty()) {
             throw new CliException(ExitCode.INVALID_INPUT, "unexpected argument '" + line.getArgList().getFirst()
@@ -140,7 +153,7 @@ public final class VirtCommand {
             // ./virt without arguments runs the demo (Main dispatches it before this command).
             throw new CliException(ExitCode.INVALID_INPUT, "no arguments: give -bios FILE or -kernel FILE (see --help)");
         }
-        return new VirtCommand(line, console, out, err).call();
+        return new VirtCommand(line, console, out, err, flashFiles).call();
     }
 
     /**
@@ -233,7 +246,7 @@ public final class VirtCommand {
             b.device(DeviceSpec.parse(d));
         }
         try {
-            FlashDrive.fromOptions(all("drive")).forEach(b::flashDrive);
+            FlashDrive.fromOptions(all("drive")).forEach(d -> b.flashDrive(d.withFiles(flashFiles)));
         } catch (ConfigException e) {
             throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
         }
