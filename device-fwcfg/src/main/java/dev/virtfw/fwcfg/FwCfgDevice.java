@@ -50,7 +50,7 @@ public final class FwCfgDevice implements AutoCloseable {
     private final MemorySegment dmaAddress = MemorySegment.ofArray(new byte[FW_CFG_DMA_SIZE]);
     /** The bytes of the current selector write, in memory order. */
     private final MemorySegment selector = MemorySegment.ofArray(new byte[FW_CFG_CTL_SIZE]);
-    /** The last 3, 5, 6 or 7 bytes of an item, zero-padded to one 8-byte load. */
+    /** The last bytes of an item that ends inside a data read, zero-padded to one 8-byte load. */
     private final MemorySegment tail = MemorySegment.ofArray(new byte[Long.BYTES]);
     private int pendingHalf = NO_HALF;
     private boolean closed;

@@ -59,11 +59,11 @@ public final class FwCfgWarmUp {
             for (int round = 0; round < rounds; round++) {
                 int length = 64 << (round % 10); // 64 B to 32 KiB
                 // DMA: SELECT + READ, the address in two 4-byte halves (high, then low starts it).
-                describe(scratch, descriptor, key << FW_CFG_DMA_CTL_SELECTOR_SHIFT | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, length, target);
-                MemorySegment halves = MemorySegment.ofArray(new byte[Long.BYTES]);
-                halves.set(Layouts.BE_U64, 0, descriptor.value());
-                device.write(FW_CFG_DMA_ADDR_HIGH_OFFSET, Integer.BYTES, Layouts.cpuToBe32(halves.get(Layouts.BE_U32, 0)));
-                device.write(FW_CFG_DMA_ADDR_LOW_OFFSET, Integer.BYTES, Layouts.cpuToBe32(halves.get(Layouts.BE_U32, Integer.BYTES)));
+                describe(scratch, descriptor, key << FW_CFG_DMA_CTL_SELECTOR_SHIFT | FW_CFG_DMA_CTL_SELECT
+                        | FW_CFG_DMA_CTL_READ, length, target);
+                long[] halves = Layouts.cpuToBe64Halves(descriptor.value());
+                device.write(FW_CFG_DMA_ADDR_HIGH_OFFSET, Integer.BYTES, halves[0]);
+                device.write(FW_CFG_DMA_ADDR_LOW_OFFSET, Integer.BYTES, halves[1]);
                 check(scratch, descriptor, target, pattern, 0, length);
                 // DMA: SKIP a little, then READ the next bytes, started by one 8-byte write.
                 describe(scratch, descriptor, FW_CFG_DMA_CTL_SKIP, 8, new GuestAddress(0));

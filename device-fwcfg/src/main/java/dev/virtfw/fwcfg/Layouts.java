@@ -37,6 +37,17 @@ final class Layouts {
         return Integer.toUnsignedLong(bytes.get(LE_U32, 0));
     }
 
+    /**
+     * The two values a little-endian guest stores to write {@code value} into a big-endian 64-bit
+     * register as two 32-bit halves, the high half (lower address) first, as Linux's fw_cfg driver does.
+     */
+    static long[] cpuToBe64Halves(long value) {
+        MemorySegment bytes = MemorySegment.ofArray(new byte[Long.BYTES]);
+        bytes.set(BE_U64, 0, value);
+        return new long[] {Integer.toUnsignedLong(bytes.get(LE_U32, 0)),
+                Integer.toUnsignedLong(bytes.get(LE_U32, Integer.BYTES))};
+    }
+
     /** As {@link #cpuToBe16} for a 64-bit register. */
     static long cpuToBe64(long value) {
         MemorySegment bytes = MemorySegment.ofArray(new byte[Long.BYTES]);

@@ -41,8 +41,9 @@ final class Guest {
 
     /** Two 32-bit stores: the high half to +0x10, then the low half to +0x14 (Linux). */
     void triggerSplit(long descriptor) {
-        writeDmaHigh((int) (descriptor >>> 32));
-        writeDmaLow((int) descriptor);
+        long[] halves = Layouts.cpuToBe64Halves(descriptor);
+        device.write(FW_CFG_DMA_ADDR_HIGH_OFFSET, 4, halves[0]);
+        device.write(FW_CFG_DMA_ADDR_LOW_OFFSET, 4, halves[1]);
     }
 
     void writeDmaHigh(int high) {
