@@ -28,7 +28,7 @@ public final class Cli {
     private Cli() {}
 
     /** An option with one value; {@code shortName} is QEMU's single-dash spelling, or null. */
-    public static Option option(String shortName, String longName, String label, String description) {
+    public static Option opt(String shortName, String longName, String label, String description) {
         return Option.builder(shortName).longOpt(longName).hasArg().argName(label).desc(description).get();
     }
 

@@ -1,5 +1,8 @@
 package dev.virtfw.machine.cli;
 
+import static dev.virtfw.machine.cli.Cli.flag;
+import static dev.virtfw.machine.cli.Cli.opt;
+
 import dev.virtfw.machine.ConfigException;
 import dev.virtfw.machine.FlashDrive;
 import dev.virtfw.machine.FwCfgEntry;
@@ -48,35 +51,35 @@ public final class VirtCommand {
 
     /** The options in help order: short (single-dash) name or null, long name or null, value label, text. */
     private static final Options OPTIONS = new Options()
-            .addOption(Cli.option("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
-            .addOption(Cli.option("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
-            .addOption(Cli.option("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
-            .addOption(Cli.option("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
-            .addOption(Cli.option("kernel", null, "FILE",
+            .addOption(opt("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
+            .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
+            .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
+            .addOption(opt("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
+            .addOption(opt("kernel", null, "FILE",
                     "An arm64 Linux Image (booted directly without -bios; offered in fw_cfg with it)."))
-            .addOption(Cli.option("initrd", null, "FILE", "Initial RAM disk."))
-            .addOption(Cli.option("append", null, "CMDLINE", "Kernel command line."))
-            .addOption(Cli.option("dtb", null, "FILE", "Use this device tree instead of the generated one."))
-            .addOption(Cli.option("fw_cfg", null, "[name=]NAME,file=PATH|string=STR", "Add a named fw_cfg file."))
-            .addOption(Cli.option("drive", null, "if=pflash,format=raw,file=PATH[,readonly=on][,index=N]",
+            .addOption(opt("initrd", null, "FILE", "Initial RAM disk."))
+            .addOption(opt("append", null, "CMDLINE", "Kernel command line."))
+            .addOption(opt("dtb", null, "FILE", "Use this device tree instead of the generated one."))
+            .addOption(opt("fw_cfg", null, "[name=]NAME,file=PATH|string=STR", "Add a named fw_cfg file."))
+            .addOption(opt("drive", null, "if=pflash,format=raw,file=PATH[,readonly=on][,index=N]",
                     "A 64 MiB raw image for a flash bank: the first backs bank 0, the next bank 1."))
-            .addOption(Cli.flag("nographic", null, "No display; the serial port is on standard input and output."))
-            .addOption(Cli.option("serial", null, "stdio", "Serial port: only stdio."))
-            .addOption(Cli.flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
-            .addOption(Cli.option("nic", null, "none", "Network: only none (there is none)."))
-            .addOption(Cli.option("display", null, "none", "Display: only none."))
-            .addOption(Cli.option(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
-            .addOption(Cli.option(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
-            .addOption(Cli.option(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
-            .addOption(Cli.option(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
-            .addOption(Cli.option(null, "time-limit", "SECONDS", "Stop the guest after this much wall time."))
+            .addOption(flag("nographic", null, "No display; the serial port is on standard input and output."))
+            .addOption(opt("serial", null, "stdio", "Serial port: only stdio."))
+            .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
+            .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
+            .addOption(opt("display", null, "none", "Display: only none."))
+            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
+            .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
+            .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
+            .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
+            .addOption(opt(null, "time-limit", "SECONDS", "Stop the guest after this much wall time."))
             .addOption(Option.builder().longOpt("bench").hasArg().optionalArg(true).argName("[MODE][,runs=N][,out=DIR]")
                     .desc("Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default) or full);"
                             + " prints the table and writes bench.csv, bench.png, bench.txt (default folder bench-results).")
                     .get())
-            .addOption(Cli.flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))
-            .addOption(Cli.flag("h", "help", "Show this help message and exit."))
-            .addOption(Cli.flag("V", "version", "Print version information and exit."));
+            .addOption(flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))
+            .addOption(flag("h", "help", "Show this help message and exit."))
+            .addOption(flag("V", "version", "Print version information and exit."));
 
     private final CommandLine line;
     private final Console console;

@@ -41,9 +41,9 @@ public final class CompareCommand {
             .addOption(Cli.flag(null, OPTION.substring(2), "Compare with QEMU (this command)."))
             .addOption(Cli.flag(null, "unified", "Print only the unexplained differences, as a unified diff."))
             .addOption(Cli.flag(null, "strict", "Apply no known difference: only TIME lines are left out."))
-            .addOption(Cli.option(null, "timeout", "SECONDS",
+            .addOption(Cli.opt(null, "timeout", "SECONDS",
                     "Stop each run after this many seconds (default " + (int) DEFAULT_TIMEOUT + ")."))
-            .addOption(Cli.option(null, "width", "COLUMNS", "Width of the side-by-side view (default: $COLUMNS, else 160)."))
+            .addOption(Cli.opt(null, "width", "COLUMNS", "Width of the side-by-side view (default: $COLUMNS, else 160)."))
             .addOption(Cli.flag(null, "help", "Show this help and exit."));
 
     private final PrintWriter out;

@@ -24,9 +24,9 @@ public final class DemoCommand {
 
     private static final Options OPTIONS = new Options()
             .addOption(Cli.flag(null, OPTION.substring(2), "Run the demo."))
-            .addOption(Cli.option(null, "demo-kernel-size", "SIZE",
+            .addOption(Cli.opt(null, "demo-kernel-size", "SIZE",
                     "Size of the generated kernel: MiB, or with a K/M/G suffix (default 64M)."))
-            .addOption(Cli.option(null, "demo-initrd-size", "SIZE",
+            .addOption(Cli.opt(null, "demo-initrd-size", "SIZE",
                     "Size of the generated initrd: MiB, or with a K/M/G suffix (default 16M)."))
             .addOption(Cli.flag(null, "help", "Show this help and exit."));
 
