@@ -1,5 +1,8 @@
 package dev.virtfw.fwcfg;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -56,14 +59,25 @@ public final class FwCfgConfigException extends FwCfgException {
     }
 
     /**
-     * {@link Reason#FILE_UNREADABLE}: {@code file} could not be opened or mapped; the I/O exception
-     * is the cause, and its own text (the operating system's reason) ends the message.
+     * {@link Reason#FILE_UNREADABLE}: {@code file} could not be opened or mapped; the exception is
+     * the cause, and the message ends with what kind of failure it was.
      */
     static FwCfgConfigException unreadable(int key, String name, Path file, Exception cause) {
-        String text = "cannot map " + file + ": " + cause.getMessage();
+        String text = "cannot map " + file + ": " + kind(cause);
         return new FwCfgConfigException(Reason.FILE_UNREADABLE, key, name, file,
                 name != null ? "fw_cfg file \"" + name + "\": " + text : String.format("fw_cfg key 0x%04x: %s", key, text),
                 cause);
+    }
+
+    /** The failure in a few words, from its type: the path is in the message already. */
+    private static String kind(Exception e) {
+        return switch (e) {
+            case NoSuchFileException n -> "no such file";
+            case AccessDeniedException a -> "permission denied";
+            case FileSystemException f when f.getReason() != null -> f.getReason();
+            case UnsupportedOperationException u -> "not a file that can be mapped";
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
     }
 
     public Reason reason() {

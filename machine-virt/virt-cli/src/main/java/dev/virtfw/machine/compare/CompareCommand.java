@@ -95,7 +95,6 @@ public final class CompareCommand {
         return status;
     }
 
-
     private int call() throws InterruptedException {
         if (args.isEmpty()) {
             throw new CliException(ExitCode.INVALID_INPUT, OPTION + ": give the command line to compare, e.g. -bios FILE");
