@@ -181,10 +181,10 @@ public final class FwCfgDevice implements AutoCloseable {
      * with {@code dma-coherent}, {@code reg = <base size>} in two address and two size cells, and
      * {@code compatible = "qemu,fw-cfg-mmio"} (QEMU's property order).
      */
-    public void addDeviceTreeNode(Node parent, long base) {
-        Node node = parent.addChild("fw-cfg@" + Long.toHexString(base));
+    public void addDeviceTreeNode(Node parent, GuestAddress base) {
+        Node node = parent.addChild("fw-cfg@" + Long.toHexString(base.value()));
         node.putEmpty("dma-coherent");
-        node.putU64("reg", base, MMIO_SIZE);
+        node.putU64("reg", base.value(), MMIO_SIZE);
         node.putString("compatible", FW_CFG_COMPATIBLE);
     }
 
