@@ -10,14 +10,14 @@ import java.lang.foreign.MemorySegment;
  *
  * @param control the control word (operation bits; selector in bits 16-31 when SELECT is set)
  * @param length  the transfer length, an unsigned 32-bit value
- * @param address the guest-physical address of the data, an unsigned 64-bit value
+ * @param address the guest-physical address of the data
  */
-record DmaAccess(int control, long length, long address) {
+record DmaAccess(int control, long length, GuestAddress address) {
     static DmaAccess decode(MemorySegment descriptor) {
         return new DmaAccess(
                 descriptor.get(Layouts.BE_U32, FW_CFG_DMA_ACCESS_CONTROL),
                 Integer.toUnsignedLong(descriptor.get(Layouts.BE_U32, FW_CFG_DMA_ACCESS_LENGTH)),
-                descriptor.get(Layouts.BE_U64, FW_CFG_DMA_ACCESS_ADDRESS));
+                new GuestAddress(descriptor.get(Layouts.BE_U64, FW_CFG_DMA_ACCESS_ADDRESS)));
     }
 
     boolean has(int bit) {
@@ -26,6 +26,6 @@ record DmaAccess(int control, long length, long address) {
 
     /** The selector of a SELECT: the upper 16 bits of the control word. */
     int selector() {
-        return control >>> 16;
+        return control >>> FW_CFG_DMA_CTL_SELECTOR_SHIFT;
     }
 }

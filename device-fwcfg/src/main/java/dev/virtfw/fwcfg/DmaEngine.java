@@ -26,12 +26,12 @@ final class DmaEngine {
     }
 
     /** Executes the descriptor at {@code descriptorAddress}; the caller has already cleared the latch. */
-    void transfer(long descriptorAddress) {
+    void transfer(GuestAddress descriptorAddress) {
         FwCfgDmaEvent event = Tracing.possible() ? new FwCfgDmaEvent() : null;
         boolean trace = event != null && event.shouldCommit();
         if (trace) {
             event.begin();
-            event.descriptor = descriptorAddress;
+            event.descriptor = descriptorAddress.value();
         }
         if (memory.ramBytesAt(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE) < FW_CFG_DMA_ACCESS_SIZE) {
             // QEMU: a descriptor it cannot read is not executed; the ERROR store to its control
@@ -72,7 +72,7 @@ final class DmaEngine {
             event.operation = operation;
             event.control = access.control();
             event.length = access.length();
-            event.address = access.address();
+            event.address = access.address().value();
             event.result = result;
             event.detail = detail == null ? "" : detail;
             event.commit();
@@ -86,7 +86,7 @@ final class DmaEngine {
      *
      * @return null on success, else why ERROR was set
      */
-    private String read(long address, long length) {
+    private String read(GuestAddress address, long length) {
         long fromItem = Math.min(length, Math.max(0, selection.remaining()));
         if (fromItem > 0) {
             long ram = memory.ramBytesAt(address, fromItem);
@@ -98,12 +98,12 @@ final class DmaEngine {
             // QEMU advances the offset by the whole chunk even when the store into guest memory failed.
             selection.offset += fromItem;
             if (n < fromItem) {
-                return String.format("READ target 0x%x+0x%x leaves guest RAM", address, fromItem);
+                return String.format("READ target %s+0x%x leaves guest RAM", address, fromItem);
             }
         }
         long zeros = length - fromItem;
         if (zeros > 0) {
-            long at = address + fromItem;
+            GuestAddress at = address.plus(fromItem);
             long ram = memory.ramBytesAt(at, zeros);
             long n = Math.min(ram, zeros);
             if (n > 0) {
@@ -111,7 +111,7 @@ final class DmaEngine {
                 memory.written(at, n);
             }
             if (n < zeros) {
-                return String.format("READ zero-fill target 0x%x+0x%x leaves guest RAM", at, zeros);
+                return String.format("READ zero-fill target %s+0x%x leaves guest RAM", at, zeros);
             }
         }
         return null;
@@ -122,7 +122,7 @@ final class DmaEngine {
      * (QEMU's "len != dma.length" test); the offset still advances by the part that fits when the
      * write is refused. A zero-length WRITE succeeds whatever the item (the loop never runs in QEMU).
      */
-    private String write(long address, long length) {
+    private String write(GuestAddress address, long length) {
         if (length == 0) {
             return null;
         }
@@ -145,7 +145,7 @@ final class DmaEngine {
             MemorySegment.copy(memory.slice(address, ram), 0, item.content(), start, ram);
         }
         if (ram < n) {
-            return String.format("WRITE source 0x%x+0x%x leaves guest RAM", address, n);
+            return String.format("WRITE source %s+0x%x leaves guest RAM", address, n);
         }
         FwCfgWriteCallback callback = item.callback();
         if (callback != null) {
@@ -166,11 +166,11 @@ final class DmaEngine {
     }
 
     /** Stores the big-endian control word back into the descriptor, if that field is RAM. */
-    private void writeControl(long descriptorAddress, int control) {
-        if (memory.ramBytesAt(descriptorAddress, Integer.BYTES) >= Integer.BYTES) {
-            memory.slice(descriptorAddress + FW_CFG_DMA_ACCESS_CONTROL, Integer.BYTES)
-                    .set(Layouts.BE_U32, 0, control);
-            memory.written(descriptorAddress, Integer.BYTES);
+    private void writeControl(GuestAddress descriptorAddress, int control) {
+        GuestAddress field = descriptorAddress.plus(FW_CFG_DMA_ACCESS_CONTROL);
+        if (memory.ramBytesAt(field, Integer.BYTES) >= Integer.BYTES) {
+            memory.slice(field, Integer.BYTES).set(Layouts.BE_U32, 0, control);
+            memory.written(field, Integer.BYTES);
         }
     }
 }

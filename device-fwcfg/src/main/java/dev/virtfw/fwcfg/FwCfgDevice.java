@@ -37,11 +37,21 @@ public final class FwCfgDevice implements AutoCloseable {
     private static final int READ_HALF = 1;
     private static final int WRITE_HALF = 2;
 
+    /** The DMA address register's reads: "QEMU CFG", big-endian, in guest memory order. */
+    private static final MemorySegment DMA_SIGNATURE = signature();
+
     private final FwCfgItems items;
     private final Selection selection;
     private final DmaEngine dma;
-    /** QEMU's dma_addr: the latched descriptor address, cleared when a transfer starts. */
-    private long dmaAddress;
+    /**
+     * QEMU's dma_addr, latched: the DMA address register's bytes as the guest stored them (memory
+     * order), read as the big-endian address when a transfer starts, and cleared then.
+     */
+    private final MemorySegment dmaAddress = MemorySegment.ofArray(new byte[FW_CFG_DMA_SIZE]);
+    /** The bytes of the current selector write, in memory order. */
+    private final MemorySegment selector = MemorySegment.ofArray(new byte[FW_CFG_CTL_SIZE]);
+    /** The last bytes of an item that ends inside a data read, zero-padded to one 8-byte load. */
+    private final MemorySegment tail = MemorySegment.ofArray(new byte[Long.BYTES]);
     private int pendingHalf = NO_HALF;
     private boolean closed;
 
@@ -64,7 +74,7 @@ public final class FwCfgDevice implements AutoCloseable {
      * the guest wrote, as in QEMU).
      */
     public void reset() {
-        dmaAddress = 0;
+        dmaAddress.fill((byte) 0);
         pendingHalf = NO_HALF;
         if (!closed && !items.closed()) {
             selection.select(FW_CFG_SIGNATURE, false);
@@ -125,7 +135,7 @@ public final class FwCfgDevice implements AutoCloseable {
         }
         if (offset >= FW_CFG_DMA_OFFSET) {
             pendingHalf = NO_HALF;
-            return dmaSignatureSlice((int) (offset - FW_CFG_DMA_OFFSET), size);
+            return load(DMA_SIGNATURE, offset - FW_CFG_DMA_OFFSET, size);
         }
         // Only the data register remains: +0 of any width, or the upper half of a split 8-byte read.
         pendingHalf = offset == FW_CFG_DATA_OFFSET && size == Integer.BYTES ? READ_HALF : NO_HALF;
@@ -147,18 +157,21 @@ public final class FwCfgDevice implements AutoCloseable {
             return;
         }
         pendingHalf = NO_HALF;
+        // A little-endian guest's store puts the value's low byte at the register's first address;
+        // the registers are big-endian, so each is read back from those bytes through BE layouts.
         if (offset == FW_CFG_CTL_OFFSET) {
-            // The selector is big-endian: the guest's first byte is the key's high byte.
-            selection.select(Short.reverseBytes((short) value) & 0xFFFF, false);
+            selector.set(Layouts.LE_U16, 0, (short) value);
+            selection.select(Short.toUnsignedInt(selector.get(Layouts.BE_U16, 0)), false);
         } else if (size == Long.BYTES) {
-            dmaAddress = Long.reverseBytes(value);
+            dmaAddress.set(Layouts.LE_U64, 0, value);
             startDma();
-        } else if (offset == FW_CFG_DMA_OFFSET) {
+        } else if (offset == FW_CFG_DMA_ADDR_HIGH_OFFSET) {
             // High half: latches bits 63..32 and clears the low half; no transfer yet.
-            dmaAddress = Integer.toUnsignedLong(Integer.reverseBytes((int) value)) << 32;
+            dmaAddress.set(Layouts.LE_U32, 0, (int) value);
+            dmaAddress.set(Layouts.LE_U32, Integer.BYTES, 0);
         } else {
-            // Low half (+0x14): completes the address and starts the transfer.
-            dmaAddress |= Integer.toUnsignedLong(Integer.reverseBytes((int) value));
+            // Low half: completes the address and starts the transfer.
+            dmaAddress.set(Layouts.LE_U32, FW_CFG_DMA_ADDR_LOW_OFFSET - FW_CFG_DMA_OFFSET, (int) value);
             startDma();
         }
     }
@@ -168,10 +181,10 @@ public final class FwCfgDevice implements AutoCloseable {
      * with {@code dma-coherent}, {@code reg = <base size>} in two address and two size cells, and
      * {@code compatible = "qemu,fw-cfg-mmio"} (QEMU's property order).
      */
-    public void addDeviceTreeNode(Node parent, long base) {
-        Node node = parent.addChild("fw-cfg@" + Long.toHexString(base));
+    public void addDeviceTreeNode(Node parent, GuestAddress base) {
+        Node node = parent.addChild("fw-cfg@" + Long.toHexString(base.value()));
         node.putEmpty("dma-coherent");
-        node.putU64("reg", base, MMIO_SIZE);
+        node.putU64("reg", base.value(), MMIO_SIZE);
         node.putString("compatible", FW_CFG_COMPATIBLE);
     }
 
@@ -197,37 +210,41 @@ public final class FwCfgDevice implements AutoCloseable {
             return 0;
         }
         int n = (int) Math.min(size, available);
-        MemorySegment content = item.content();
-        // Little-endian loads put the byte at the lowest address in the register's low byte: string order.
-        long value = switch (n) {
-            case 8 -> content.get(Layouts.LE_U64, offset);
-            case 4 -> Integer.toUnsignedLong(content.get(Layouts.LE_U32, offset));
-            case 2 -> Short.toUnsignedLong(content.get(Layouts.LE_U16, offset));
-            case 1 -> Byte.toUnsignedLong(content.get(Layouts.U8, offset));
-            default -> tail(content, offset, n);
-        };
+        long value;
+        if (n == size) {
+            value = load(item.content(), offset, n);
+        } else {
+            // The item ends inside the access: its last bytes, the missing high bytes zero.
+            tail.fill((byte) 0);
+            MemorySegment.copy(item.content(), offset, tail, 0, n);
+            value = tail.get(Layouts.LE_U64, 0);
+        }
         selection.offset = offset + n;
         return value;
     }
 
-    /** The last 3, 5, 6 or 7 bytes of an item, in string order, the missing high bytes zero. */
-    private static long tail(MemorySegment content, long offset, int n) {
-        long value = 0;
-        for (int i = n - 1; i >= 0; i--) {
-            value = value << 8 | Byte.toUnsignedLong(content.get(Layouts.U8, offset + i));
-        }
-        return value;
+    /**
+     * The {@code size} bytes at {@code offset} as a little-endian guest's register holds them after
+     * one load: the byte at the lowest address in the low byte (string order for the data register).
+     */
+    private static long load(MemorySegment bytes, long offset, int size) {
+        return switch (size) {
+            case Long.BYTES -> bytes.get(Layouts.LE_U64, offset);
+            case Integer.BYTES -> Integer.toUnsignedLong(bytes.get(Layouts.LE_U32, offset));
+            case Short.BYTES -> Short.toUnsignedLong(bytes.get(Layouts.LE_U16, offset));
+            default -> Byte.toUnsignedLong(bytes.get(Layouts.U8, offset));
+        };
     }
 
-    /** The bytes of "QEMU CFG" at {@code start..start+size-1} of the register, in memory order. */
-    private static long dmaSignatureSlice(int start, int size) {
-        long memoryOrder = Long.reverseBytes(FW_CFG_DMA_SIGNATURE) >>> (8 * start);
-        return size == Long.BYTES ? memoryOrder : memoryOrder & ((1L << (8 * size)) - 1);
+    private static MemorySegment signature() {
+        MemorySegment bytes = MemorySegment.ofArray(new byte[FW_CFG_DMA_SIZE]);
+        bytes.set(Layouts.BE_U64, 0, FW_CFG_DMA_SIGNATURE);
+        return bytes.asReadOnly();
     }
 
     private void startDma() {
-        long descriptor = dmaAddress;
-        dmaAddress = 0; // "Reset the address before the next access", as QEMU does
+        GuestAddress descriptor = new GuestAddress(dmaAddress.get(Layouts.BE_U64, 0));
+        dmaAddress.fill((byte) 0); // "Reset the address before the next access", as QEMU does
         dma.transfer(descriptor);
     }
 

@@ -251,9 +251,9 @@ public final class FwCfgItems implements AutoCloseable {
      */
     public FwCfgItems addQemuDefaults(UUID uuid, boolean nographic, boolean bootMenu, int nbCpus) {
         Objects.requireNonNull(uuid, "uuid");
-        byte[] raw = new byte[16];
+        byte[] raw = new byte[2 * Long.BYTES];
         MemorySegment.ofArray(raw).set(Layouts.BE_U64, 0, uuid.getMostSignificantBits());
-        MemorySegment.ofArray(raw).set(Layouts.BE_U64, 8, uuid.getLeastSignificantBits());
+        MemorySegment.ofArray(raw).set(Layouts.BE_U64, Long.BYTES, uuid.getLeastSignificantBits());
         addBytes(FW_CFG_UUID, raw);
         addU16(FW_CFG_NOGRAPHIC, nographic ? 1 : 0);
         addU16(FW_CFG_BOOT_MENU, bootMenu ? 1 : 0);
@@ -340,15 +340,15 @@ public final class FwCfgItems implements AutoCloseable {
             return;
         }
         // The directory is sized for every slot, as QEMU allocates it; unused entries read as zeros.
-        MemorySegment dir = allocate(Integer.BYTES + (long) FW_CFG_FILE_ENTRY_SIZE * fileSlots);
-        dir.set(Layouts.BE_U32, 0, files.size());
-        long at = Integer.BYTES;
+        MemorySegment dir = allocate(FW_CFG_FILE_DIR_ENTRIES_OFFSET + (long) FW_CFG_FILE_ENTRY_SIZE * fileSlots);
+        dir.set(Layouts.BE_U32, FW_CFG_FILE_DIR_COUNT_OFFSET, files.size());
+        long at = FW_CFG_FILE_DIR_ENTRIES_OFFSET;
         int select = FW_CFG_FILE_FIRST;
         for (Map.Entry<String, FwCfgItem> e : files.entrySet()) {
-            dir.set(Layouts.BE_U32, at, (int) e.getValue().size());
-            dir.set(Layouts.BE_U16, at + 4, (short) select);
+            dir.set(Layouts.BE_U32, at + FW_CFG_FILE_SIZE_OFFSET, (int) e.getValue().size());
+            dir.set(Layouts.BE_U16, at + FW_CFG_FILE_SELECT_OFFSET, (short) select);
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            MemorySegment.copy(MemorySegment.ofArray(name), 0, dir, at + 8, name.length);
+            MemorySegment.copy(MemorySegment.ofArray(name), 0, dir, at + FW_CFG_FILE_NAME_OFFSET, name.length);
             entries[select] = e.getValue();
             select++;
             at += FW_CFG_FILE_ENTRY_SIZE;
@@ -465,10 +465,7 @@ public final class FwCfgItems implements AutoCloseable {
             mapped.add(contents);
             return contents;
         } catch (IOException | UnsupportedOperationException e) {
-            String text = "cannot map " + file + ": " + e.getMessage();
-            throw new FwCfgConfigException(Reason.FILE_UNREADABLE, key, name,
-                    name != null ? "fw_cfg file \"" + name + "\": " + text : String.format("fw_cfg key 0x%04x: %s", key, text),
-                    e);
+            throw FwCfgConfigException.unreadable(key, name, file, e);
         }
     }
 }

@@ -57,6 +57,13 @@ public final class FwCfgSpec {
     public static final int FW_CFG_MAX_FILE_PATH = 56;
     /** Size of one {@code FWCfgFile} directory entry: be32 size, be16 select, be16 reserved, name. */
     public static final int FW_CFG_FILE_ENTRY_SIZE = 64;
+    /** FW_CFG_FILE_DIR starts with the be32 number of files; the entries follow it. */
+    public static final int FW_CFG_FILE_DIR_COUNT_OFFSET = 0;
+    public static final int FW_CFG_FILE_DIR_ENTRIES_OFFSET = 4;
+    /** Fields of an {@code FWCfgFile} entry. */
+    public static final int FW_CFG_FILE_SIZE_OFFSET = 0;
+    public static final int FW_CFG_FILE_SELECT_OFFSET = 4;
+    public static final int FW_CFG_FILE_NAME_OFFSET = 8;
 
     // ---- FW_CFG_ID feature bits ----
     /** Feature bit: the traditional (legacy selector/data) interface. */
@@ -70,6 +77,8 @@ public final class FwCfgSpec {
     public static final int FW_CFG_DMA_CTL_SKIP = 0x04;
     public static final int FW_CFG_DMA_CTL_SELECT = 0x08;
     public static final int FW_CFG_DMA_CTL_WRITE = 0x10;
+    /** With FW_CFG_DMA_CTL_SELECT, the selector is the control word's upper 16 bits ("control >> 16"). */
+    public static final int FW_CFG_DMA_CTL_SELECTOR_SHIFT = 16;
     /** Size of the {@code FWCfgDmaAccess} descriptor: be32 control, be32 length, be64 address. */
     public static final int FW_CFG_DMA_ACCESS_SIZE = 16;
     public static final int FW_CFG_DMA_ACCESS_CONTROL = 0;
@@ -92,6 +101,10 @@ public final class FwCfgSpec {
     /** DMA address register: 64 bits, big-endian. */
     public static final int FW_CFG_DMA_OFFSET = 0x10;
     public static final int FW_CFG_DMA_SIZE = 8;
+    /** Its high half as a 4-byte register: latches bits 63..32 and clears the low half (QEMU's fw_cfg_dma_mem_write). */
+    public static final int FW_CFG_DMA_ADDR_HIGH_OFFSET = FW_CFG_DMA_OFFSET;
+    /** Its low half as a 4-byte register: completes the address and starts the transfer. */
+    public static final int FW_CFG_DMA_ADDR_LOW_OFFSET = FW_CFG_DMA_OFFSET + 4;
     /** Size of the whole window; EDK2 uses DMA only when the window is at least this big. */
     public static final int FW_CFG_MMIO_SIZE = 0x18;
 

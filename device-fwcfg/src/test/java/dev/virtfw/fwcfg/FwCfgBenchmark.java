@@ -45,8 +45,8 @@ public class FwCfgBenchmark {
     /** RAM over one segment at RAM_BASE, as a board would implement it. */
     record SegmentRam(MemorySegment ram) implements GuestMemory {
         @Override
-        public long ramBytesAt(long gpa, long length) {
-            long off = gpa - RAM_BASE;
+        public long ramBytesAt(GuestAddress gpa, long length) {
+            long off = gpa.value() - RAM_BASE;
             if (length <= 0 || Long.compareUnsigned(off, ram.byteSize()) >= 0) {
                 return 0;
             }
@@ -54,8 +54,8 @@ public class FwCfgBenchmark {
         }
 
         @Override
-        public MemorySegment slice(long gpa, long length) {
-            return ram.asSlice(gpa - RAM_BASE, length);
+        public MemorySegment slice(GuestAddress gpa, long length) {
+            return ram.asSlice(gpa.value() - RAM_BASE, length);
         }
     }
 
@@ -96,7 +96,7 @@ public class FwCfgBenchmark {
             ValueLayout.OfInt be32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
             ram.set(be32, 4, size);
             ram.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, RAM_BASE + BUFFER);
-            descriptorWrite = Long.reverseBytes(RAM_BASE);
+            descriptorWrite = Layouts.cpuToBe64(RAM_BASE);
             // The benchmark must measure a transfer that really happens: check one.
             int control = new FwCfgBenchmark().dmaRead(this);
             if (control != 0 || MemorySegment.mismatch(ram, BUFFER, BUFFER + size, source, 0, size) != -1) {
@@ -146,7 +146,7 @@ public class FwCfgBenchmark {
             }
             device = new FwCfgDevice(FwCfgItems.create().addBytes(FW_CFG_KERNEL_DATA, blob),
                     new SegmentRam(arena.allocate(4096)));
-            selectValue = Short.reverseBytes((short) FW_CFG_KERNEL_DATA) & 0xFFFF;
+            selectValue = Layouts.cpuToBe16(FW_CFG_KERNEL_DATA);
         }
 
         @TearDown(Level.Trial)

@@ -282,7 +282,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "starting at byte {0}")
         @MethodSource("startOffsets")
-        @DisplayName("issue 3: an 8-byte read and two 4-byte reads at +0 then +4 give the same bytes (Unicorn splits 8-byte accesses)")
+        @DisplayName("an 8-byte read and two 4-byte reads at +0 then +4 give the same bytes (Unicorn splits 8-byte accesses)")
         void splitEqualsWhole(int start) {
             guest.select(FW_CFG_KERNEL_DATA);
             guest.dataBytes(start);
@@ -309,7 +309,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "after a {0}-byte read at +0")
         @ValueSource(ints = {1, 2, 8})
-        @DisplayName("issue 3 (design): only a 4-byte read at +0 opens the split; other widths do not")
+        @DisplayName("split access (our addition to QEMU's rule): only a 4-byte read at +0 opens the split; other widths do not")
         void onlyFourByteReadOpensSplit(int size) {
             guest.select(FW_CFG_KERNEL_DATA);
             guest.data(size);
@@ -317,7 +317,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3 (design): the split is consumed: a second +4 read after the pair is refused")
+        @DisplayName("split access (our addition to QEMU's rule): the split is consumed: a second +4 read after the pair is refused")
         void splitIsConsumed() {
             guest.select(FW_CFG_KERNEL_DATA);
             device.read(0, 4);
@@ -328,7 +328,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3 (design): any access between the halves closes the split")
+        @DisplayName("split access (our addition to QEMU's rule): any access between the halves closes the split")
         void accessBetweenHalvesClosesSplit() {
             guest.select(FW_CFG_KERNEL_DATA);
             device.read(0, 4);
@@ -340,7 +340,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3 (design): a read half does not open a write half, nor the reverse")
+        @DisplayName("split access (our addition to QEMU's rule): a read half does not open a write half, nor the reverse")
         void directionsDoNotMix() {
             device.read(0, 4);
             assertThat(device.accepts(4, 4, true)).isFalse();
@@ -362,7 +362,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a split 8-byte data write (+0 then +4) is accepted whole and ignored")
+        @DisplayName("a split 8-byte data write (+0 then +4) is accepted whole and ignored")
         void splitWriteIgnored() {
             guest.select(FW_CFG_KERNEL_DATA);
             device.write(0, 4, 0x11111111L);
@@ -433,14 +433,14 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "{2} of {1} at +0x{0}")
         @MethodSource("refusedAccesses")
-        @DisplayName("issue 3: a refused access does no harm: nothing is selected, read or transferred")
+        @DisplayName("a refused access does no harm: nothing is selected, read or transferred")
         void refusedAccessDoesNothing(String hex, int size, String direction, boolean expected) {
             int offset = Integer.parseInt(hex, 16);
             boolean write = direction.equals("write");
             guest.select(FW_CFG_KERNEL_DATA);
             guest.data(1);
             ram.descriptor(desc, FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 8, buf);
-            long value = write ? Long.reverseBytes(desc) : 0;
+            long value = write ? Layouts.cpuToBe64(desc) : 0;
             if (write) {
                 device.write(offset, size, value);
             } else {
@@ -452,7 +452,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "size {0}")
         @ValueSource(ints = {0, 3, 5, 6, 7, 16, -1})
-        @DisplayName("issue 3: accesses of an unsupported width are refused and do no harm")
+        @DisplayName("accesses of an unsupported width are refused and do no harm")
         void oddWidthsRefused(int size) {
             assertThat(device.accepts(0, size, false)).isFalse();
             assertThat(device.accepts(0, size, true)).isFalse();
@@ -463,7 +463,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "offset {0}")
         @ValueSource(longs = {-1, -8, 0x18, 0x20, 0x1000, Long.MAX_VALUE, Long.MIN_VALUE})
-        @DisplayName("issue 3: offsets outside the 0x18-byte window are refused")
+        @DisplayName("offsets outside the 0x18-byte window are refused")
         void outsideWindowRefused(long offset) {
             for (int size : new int[] {1, 2, 4, 8}) {
                 assertThat(device.accepts(offset, size, false)).isFalse();
@@ -775,7 +775,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a READ of length 0xFFFFFFFF copies the item, zero-fills to the end of RAM, then reports ERROR")
+        @DisplayName("a READ of length 0xFFFFFFFF copies the item, zero-fills to the end of RAM, then reports ERROR")
         void fourGibRead() {
             ram.fill(buf, RAM_SIZE - (buf - ram.base), (byte) 0xEE);
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 0xFFFFFFFF, buf)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
@@ -803,7 +803,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a READ that ends exactly at the end of RAM succeeds")
+        @DisplayName("a READ that ends exactly at the end of RAM succeeds")
         void readEndsAtEndOfRam() {
             long at = ram.end() - 300;
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 300, at)).isZero();
@@ -836,13 +836,13 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a target that starts below RAM and runs into it changes nothing outside RAM and reports ERROR")
+        @DisplayName("a target that starts below RAM and runs into it changes nothing outside RAM and reports ERROR")
         void targetStartsBelowRam() {
             assertThat(guest.dma(desc, SR, 16, ram.base - 8)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
         }
 
         @Test
-        @DisplayName("issue 3: a descriptor in the last 16 bytes of RAM is executed")
+        @DisplayName("a descriptor in the last 16 bytes of RAM is executed")
         void descriptorAtEndOfRam() {
             long d = ram.end() - FW_CFG_DMA_ACCESS_SIZE;
             assertThat(guest.dma(d, SR, 4, buf)).isZero();
@@ -863,7 +863,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a descriptor whose control field straddles the end of RAM writes nothing at all")
+        @DisplayName("a descriptor whose control field straddles the end of RAM writes nothing at all")
         void descriptorControlStraddlesEnd() {
             long d = ram.end() - 2;
             ram.fill(d, 2, (byte) 0x77);
@@ -872,7 +872,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a descriptor wholly outside RAM does nothing and the device keeps working")
+        @DisplayName("a descriptor wholly outside RAM does nothing and the device keeps working")
         void descriptorOutsideRam() {
             guest.trigger64(0x1000);
             guest.trigger64(-16L);
@@ -880,13 +880,13 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a target address that wraps past 2^64 reports ERROR and touches nothing outside RAM")
+        @DisplayName("a target address that wraps past 2^64 reports ERROR and touches nothing outside RAM")
         void addressWraps() {
             assertThat(guest.dma(desc, SR, 16, -8L)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
         }
 
         @Test
-        @DisplayName("issue 3: with RAM at the top of the address space, a READ that wraps past 2^64 writes up to 2^64, then ERROR")
+        @DisplayName("with RAM at the top of the address space, a READ that wraps past 2^64 writes up to 2^64, then ERROR")
         void addressWrapsAtTopOfRam() {
             try (GuardedRam top = new GuardedRam(-0x10000L, 0x10000);
                     FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create().addBytes(FW_CFG_KERNEL_DATA, PATTERN), top)) {
@@ -899,7 +899,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a READ whose target overlaps its own descriptor writes the data, then the control word last")
+        @DisplayName("a READ whose target overlaps its own descriptor writes the data, then the control word last")
         void targetOverlapsDescriptor() {
             assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 16, desc)).isZero();
             byte[] got = ram.bytes(desc, 16);
@@ -908,7 +908,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a DMA whose target is the device's own registers (not RAM) reports ERROR")
+        @DisplayName("a DMA whose target is the device's own registers (not RAM) reports ERROR")
         void targetIsDeviceRegisters() {
             assertThat(guest.dma(desc, SR, 8, 0x0902_0000L)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
             assertThat(guest.dma(desc, SR, 4, buf)).isZero();
@@ -978,7 +978,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a WRITE whose source is not guest RAM reports ERROR and calls no callback")
+        @DisplayName("a WRITE whose source is not guest RAM reports ERROR and calls no callback")
         void writeFromNonRam() {
             int key = key("etc/writable");
             assertThat(guest.dma(desc, key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 4, 0x1000))
@@ -987,7 +987,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a write callback that throws turns into ERROR for the guest, never an exception for the board")
+        @DisplayName("a write callback that throws turns into ERROR for the guest, never an exception for the board")
         void throwingCallback() {
             GuardedRam r = new GuardedRam(0x10000);
             FwCfgItems it = FwCfgItems.create();
@@ -1071,7 +1071,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: adding from bytes copies them: later changes to the array do not reach the guest")
+        @DisplayName("adding from bytes copies them: later changes to the array do not reach the guest")
         void bytesAreCopied() {
             byte[] data = {1, 2, 3};
             FwCfgItems it = FwCfgItems.create().addBytes(FW_CFG_SETUP_DATA, data);
@@ -1098,7 +1098,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: an arch-local item (0x8000 | key) is read through the arch-local selector only")
+        @DisplayName("an arch-local item (0x8000 | key) is read through the arch-local selector only")
         void archLocalItem() {
             try (GuardedRam r = new GuardedRam(4096);
                     FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create().addU32(FW_CFG_ARCH_LOCAL | 3, 77), r)) {
@@ -1167,7 +1167,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a file item is memory-mapped read-only, not copied onto the heap, and unmapped by close()")
+        @DisplayName("a file item is memory-mapped read-only, not copied onto the heap, and unmapped by close()")
         void mappedFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
             java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("blob"), pattern(4096));
             FwCfgItems it = FwCfgItems.create();
@@ -1184,7 +1184,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 9: mappedContents lists the file mappings (kernel, initrd, file items) and no copied item")
+        @DisplayName("mappedContents lists the file mappings (kernel, initrd, file items) and no copied item")
         void mappedContentsAreTheFileMappings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
             java.nio.file.Path kernel = java.nio.file.Files.write(dir.resolve("Image"), pattern(5000));
             java.nio.file.Path initrd = java.nio.file.Files.write(dir.resolve("initrd"), pattern(300));
@@ -1208,7 +1208,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: an empty file maps to an empty item")
+        @DisplayName("an empty file maps to an empty item")
         void emptyMappedFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
             java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("empty"), new byte[0]);
             try (FwCfgItems it = FwCfgItems.create()) {
@@ -1332,7 +1332,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: with no files the directory still exists and counts 0")
+        @DisplayName("with no files the directory still exists and counts 0")
         void emptyDirectory() {
             try (GuardedRam r = new GuardedRam(1 << 16); FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create(), r)) {
                 assertThat(directory(dev, new Guest(dev, r)).getInt(0)).isZero();
@@ -1386,7 +1386,7 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: the name limit counts UTF-8 bytes: 28 two-byte characters (56 bytes) are too many")
+        @DisplayName("the name limit counts UTF-8 bytes: 28 two-byte characters (56 bytes) are too many")
         void nameLimitCountsBytes() {
             FwCfgItems it = FwCfgItems.create();
             it.addFileString("é".repeat(27) + "x", "ok");
@@ -1396,7 +1396,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "\"{0}\"")
         @ValueSource(strings = {"", "opt/a\0b"})
-        @DisplayName("issue 3: an empty name or one holding a NUL is refused")
+        @DisplayName("an empty name or one holding a NUL is refused")
         void badNames(String name) {
             FwCfgItems it = FwCfgItems.create();
             assertThatThrownBy(() -> it.addFileString(name, "v"))
@@ -1440,7 +1440,7 @@ class FwCfgConformanceTest {
 
         @ParameterizedTest(name = "key {0}")
         @ValueSource(ints = {FW_CFG_FILE_DIR, FW_CFG_FILE_FIRST, 0x3F, 0x3FFF, 0x4001, 0x8020, 0xFFFF, -1, 0x10000})
-        @DisplayName("issue 3: a numbered key out of range (FILE_DIR, file keys, write channel, beyond 16 bits) is refused")
+        @DisplayName("a numbered key out of range (FILE_DIR, file keys, write channel, beyond 16 bits) is refused")
         void keyOutOfRange(int key) {
             FwCfgItems it = FwCfgItems.create();
             assertThatThrownBy(() -> it.addU32(key, 1))
@@ -1483,20 +1483,23 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a file that cannot be opened is a typed configuration error naming the path")
+        @DisplayName("a file that cannot be opened is a typed configuration error naming the path")
         void unreadableFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
             FwCfgItems it = FwCfgItems.create();
             assertThatThrownBy(() -> it.addFile("opt/missing", dir.resolve("missing")))
                     .isInstanceOfSatisfying(FwCfgConfigException.class, e -> {
                         assertThat(e.reason()).isEqualTo(FwCfgConfigException.Reason.FILE_UNREADABLE);
-                        assertThat(e.getMessage()).contains("missing");
+                        assertThat(e.file()).isEqualTo(dir.resolve("missing"));
+                        assertThat(e).isInstanceOf(FwCfgException.class);
+                        assertThat(e.getMessage()).isEqualTo("fw_cfg file \"opt/missing\": cannot map "
+                                + dir.resolve("missing") + ": no such file");
                         assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
                     });
             it.close();
         }
 
         @Test
-        @DisplayName("issue 3: once a device serves the store, adding items is refused")
+        @DisplayName("once a device serves the store, adding items is refused")
         void sealedAfterDevice() {
             assertThatThrownBy(() -> items.addFileString("opt/late", "v"))
                     .isInstanceOfSatisfying(FwCfgConfigException.class,
@@ -1505,18 +1508,18 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("issue 3: a closed device refuses every access without throwing; close is idempotent")
+        @DisplayName("a closed device refuses every access without throwing; close is idempotent")
         void closedDevice() {
             device.close();
             device.close();
             assertThat(device.accepts(0, 4, false)).isFalse();
             assertThat(device.read(0, 4)).isZero();
-            device.write(0x10, 8, Long.reverseBytes(desc));
+            device.write(FW_CFG_DMA_OFFSET, 8, Layouts.cpuToBe64(desc));
             assertThat(items.closed()).isTrue();
         }
 
         @Test
-        @DisplayName("issue 3: closing the item store under a live device makes the device refuse accesses, never throw")
+        @DisplayName("closing the item store under a live device makes the device refuse accesses, never throw")
         void storeClosedUnderDevice() {
             items.close();
             assertThat(device.accepts(0, 8, false)).isFalse();

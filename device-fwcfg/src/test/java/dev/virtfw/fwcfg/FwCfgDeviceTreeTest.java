@@ -75,7 +75,7 @@ class FwCfgDeviceTreeTest {
         root.putU32("#address-cells", 2);
         root.putU32("#size-cells", 2);
         try (GuardedRam ram = new GuardedRam(4096); FwCfgDevice device = new FwCfgDevice(FwCfgItems.create(), ram)) {
-            device.addDeviceTreeNode(root, VIRT_FW_CFG_BASE);
+            device.addDeviceTreeNode(root, new GuestAddress(VIRT_FW_CFG_BASE));
         }
         return Dtb.write(new DeviceTree(root));
     }
@@ -85,7 +85,7 @@ class FwCfgDeviceTreeTest {
     void nodeShape() {
         Node root = Node.root();
         try (GuardedRam ram = new GuardedRam(4096); FwCfgDevice device = new FwCfgDevice(FwCfgItems.create(), ram)) {
-            device.addDeviceTreeNode(root, VIRT_FW_CFG_BASE);
+            device.addDeviceTreeNode(root, new GuestAddress(VIRT_FW_CFG_BASE));
         }
         Node node = root.child("fw-cfg@9020000").orElseThrow();
         assertThat(node.properties()).extracting(Property::name).containsExactly("dma-coherent", "reg", "compatible");

@@ -47,7 +47,7 @@ class FwCfgTracingTest {
     }
 
     @Test
-    @DisplayName("issue 3: every select is an event with its key, whether it was valid, and whether DMA made it")
+    @DisplayName("every select is an event with its key, whether it was valid, and whether DMA made it")
     void selectEvents() throws Exception {
         List<RecordedEvent> selects = record(true).stream()
                 .filter(e -> e.getEventType().getName().equals(FwCfgSelectEvent.NAME)).toList();
@@ -59,7 +59,7 @@ class FwCfgTracingTest {
     }
 
     @Test
-    @DisplayName("issue 3: every DMA transfer is an event with key, operation, length and result; errors say why")
+    @DisplayName("every DMA transfer is an event with key, operation, length and result; errors say why")
     void dmaEvents() throws Exception {
         List<RecordedEvent> dma = record(true).stream()
                 .filter(e -> e.getEventType().getName().equals(FwCfgDmaEvent.NAME)).toList();
@@ -73,7 +73,7 @@ class FwCfgTracingTest {
     }
 
     @Test
-    @DisplayName("issue 3: a refused access is an event with offset, size and direction")
+    @DisplayName("a refused access is an event with offset, size and direction")
     void refusedEvents() throws Exception {
         List<RecordedEvent> refused = record(true).stream()
                 .filter(e -> e.getEventType().getName().equals(FwCfgRefusedAccessEvent.NAME)).toList();
@@ -84,7 +84,7 @@ class FwCfgTracingTest {
     }
 
     @Test
-    @DisplayName("issue 3: tracing is off by default: a recording that does not name the events gets none")
+    @DisplayName("tracing is off by default: a recording that does not name the events gets none")
     void offByDefault() throws Exception {
         assertThat(record(false)).isEmpty();
         for (Class<? extends jdk.jfr.Event> type : List.of(FwCfgSelectEvent.class, FwCfgDmaEvent.class,
@@ -95,7 +95,7 @@ class FwCfgTracingTest {
     }
 
     @Test
-    @DisplayName("issue 3: free when off: with no recorder, the device never loads JFR's internals (about 120 ms of start-up)")
+    @DisplayName("free when off: with no recorder, the device never loads JFR's internals (about 120 ms of start-up)")
     void noRecorderNoJfr() throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElseThrow();
         Process p = new ProcessBuilder(javaBin, "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),

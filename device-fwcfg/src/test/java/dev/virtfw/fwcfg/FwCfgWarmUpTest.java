@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 class FwCfgWarmUpTest {
 
     @Test
-    @DisplayName("issue 9: every round does three checked DMA transfers and writes only inside its scratch")
+    @DisplayName("every round does three checked DMA transfers and writes only inside its scratch")
     void transfersStayInScratch() {
         long ramSize = 1 << 20;
         try (GuardedRam ram = new GuardedRam(ramSize)) {
             long base = ram.base + 0x10000;
             MemorySegment before = MemorySegment.ofArray(ram.ram.toArray(ValueLayout.JAVA_BYTE));
-            assertThat(FwCfgWarmUp.rounds(ram, base, 40)).isEqualTo(120);
+            assertThat(FwCfgWarmUp.rounds(ram, new GuestAddress(base), 40)).isEqualTo(120);
             assertThat(ram.guardsIntact()).isTrue();
             long lo = base - ram.base;
             long hi = lo + FwCfgWarmUp.SCRATCH_BYTES;
@@ -37,21 +37,26 @@ class FwCfgWarmUpTest {
     }
 
     @Test
-    @DisplayName("issue 9: scratch that is not wholly RAM is refused before anything is written")
+    @DisplayName("scratch that is not wholly RAM is refused before anything is written")
     void refusesShortScratch() {
         try (GuardedRam ram = new GuardedRam(FwCfgWarmUp.SCRATCH_BYTES - 1)) {
-            assertThatThrownBy(() -> FwCfgWarmUp.run(ram, ram.base, 1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> FwCfgWarmUp.run(ram, new GuestAddress(ram.base), 1))
+                    .isInstanceOfSatisfying(FwCfgWarmUpException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(FwCfgWarmUpException.Reason.SCRATCH_NOT_RAM);
+                        assertThat(e.address()).isEqualTo(new GuestAddress(ram.base));
+                        assertThat(e.length()).isEqualTo(FwCfgWarmUp.SCRATCH_BYTES);
+                    })
                     .hasMessageContaining("scratch memory must hold");
             assertThat(ram.writes()).isEmpty();
         }
     }
 
     @Test
-    @DisplayName("issue 9: with a Flight Recorder present the warm-up does nothing (no events about a device that is not there)")
+    @DisplayName("with a Flight Recorder present the warm-up does nothing (no events about a device that is not there)")
     void nothingWhenRecording() {
         try (Recording recording = new Recording(); GuardedRam ram = new GuardedRam(1 << 20)) {
             recording.start();
-            assertThat(FwCfgWarmUp.run(ram, ram.base, 10)).isZero();
+            assertThat(FwCfgWarmUp.run(ram, new GuestAddress(ram.base), 10)).isZero();
             assertThat(ram.writes()).isEmpty();
         }
     }

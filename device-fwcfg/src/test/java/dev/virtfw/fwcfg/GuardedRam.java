@@ -45,7 +45,11 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
-    public long ramBytesAt(long gpa, long length) {
+    public long ramBytesAt(GuestAddress address, long length) {
+        return ramBytesAt(address.value(), length);
+    }
+
+    long ramBytesAt(long gpa, long length) {
         if (length <= 0) {
             return 0;
         }
@@ -64,7 +68,11 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
-    public MemorySegment slice(long gpa, long length) {
+    public MemorySegment slice(GuestAddress address, long length) {
+        return slice(address.value(), length);
+    }
+
+    MemorySegment slice(long gpa, long length) {
         if (ramBytesAt(gpa, length) < length) {
             throw new AssertionError(String.format("device sliced 0x%x+0x%x, which is not wholly RAM", gpa, length));
         }
@@ -72,8 +80,8 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
-    public void written(long gpa, long length) {
-        writes.add(new Write(gpa, length));
+    public void written(GuestAddress gpa, long length) {
+        writes.add(new Write(gpa.value(), length));
     }
 
     List<Write> writes() {

@@ -18,7 +18,7 @@ final class Guest {
 
     /** {@code strh w0, [ctl]} with w0 = cpu_to_be16(key). */
     void select(int key) {
-        device.write(FW_CFG_CTL_OFFSET, 2, Short.reverseBytes((short) key) & 0xFFFF);
+        device.write(FW_CFG_CTL_OFFSET, 2, Layouts.cpuToBe16(key));
     }
 
     long data(int size) {
@@ -36,21 +36,22 @@ final class Guest {
 
     /** One 64-bit store of cpu_to_be64(address) to +0x10 (U-Boot, EDK2). */
     void trigger64(long descriptor) {
-        device.write(FW_CFG_DMA_OFFSET, 8, Long.reverseBytes(descriptor));
+        device.write(FW_CFG_DMA_OFFSET, 8, Layouts.cpuToBe64(descriptor));
     }
 
     /** Two 32-bit stores: the high half to +0x10, then the low half to +0x14 (Linux). */
     void triggerSplit(long descriptor) {
-        writeDmaHigh((int) (descriptor >>> 32));
-        writeDmaLow((int) descriptor);
+        long[] halves = Layouts.cpuToBe64Halves(descriptor);
+        device.write(FW_CFG_DMA_ADDR_HIGH_OFFSET, 4, halves[0]);
+        device.write(FW_CFG_DMA_ADDR_LOW_OFFSET, 4, halves[1]);
     }
 
     void writeDmaHigh(int high) {
-        device.write(FW_CFG_DMA_OFFSET, 4, Integer.toUnsignedLong(Integer.reverseBytes(high)));
+        device.write(FW_CFG_DMA_ADDR_HIGH_OFFSET, 4, Layouts.cpuToBe32(high));
     }
 
     void writeDmaLow(int low) {
-        device.write(FW_CFG_DMA_OFFSET + 4, 4, Integer.toUnsignedLong(Integer.reverseBytes(low)));
+        device.write(FW_CFG_DMA_ADDR_LOW_OFFSET, 4, Layouts.cpuToBe32(low));
     }
 
     /** Writes a descriptor at {@code at}, triggers it with one 64-bit store, returns the control read back. */

@@ -63,7 +63,7 @@ public final class LinuxGuest {
     /** Name of the {@code -fw_cfg ...,file=} item {@link #prepare} adds. */
     public static final String FILE_ITEM = "opt/virtfw/blob";
     /** The string {@link #prepare} gives {@link #STRING_ITEM} (QEMU doubles commas: there are none). */
-    public static final String STRING_VALUE = "hello from the host: virtfw issue 14";
+    public static final String STRING_VALUE = "hello from the host: virtfw fw_cfg string item";
     /** Size of the {@link #FILE_ITEM} blob: a few hundred KiB, not a whole number of pages. */
     public static final long BLOB_SIZE = 300 * 1024 + 5;
     /** Seed of the blob's SplitMix64 bytes ({@link TestInitrd}). */

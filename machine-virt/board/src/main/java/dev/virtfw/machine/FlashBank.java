@@ -55,7 +55,7 @@ final class FlashBank implements AutoCloseable {
         try {
             return new FlashBank(drive.bank(), PflashCfi01.virtBank(drive.file(), drive.readOnly(),
                     drive.cacheUnsafe() ? JournaledFlashImage.Durability.PROCESS_CRASH_ONLY
-                            : JournaledFlashImage.Durability.SYNC_EACH_CHANGE), null, null, drive.file());
+                            : JournaledFlashImage.Durability.SYNC_EACH_CHANGE, drive.files()), null, null, drive.file());
         } catch (FlashImageException e) {
             throw new ConfigException("-drive if=pflash,file=" + drive.file() + ": " + e.getMessage(), e);
         }

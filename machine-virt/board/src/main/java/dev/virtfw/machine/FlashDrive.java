@@ -1,5 +1,6 @@
 package dev.virtfw.machine;
 
+import dev.virtfw.machine.flash.FileChannelOpener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +14,29 @@ import java.util.Objects;
  * @param file        the image, exactly one bank (64 MiB) long
  * @param readOnly    {@code readonly=on}: the guest cannot change the image
  * @param cacheUnsafe {@code cache=unsafe}: changes survive a killed process but are not forced to disk
+ * @param files       how the image and its journal are opened ({@link FileChannelOpener#DEFAULT};
+ *                    a test injects file-system faults here)
  */
-public record FlashDrive(int bank, Path file, boolean readOnly, boolean cacheUnsafe) {
+public record FlashDrive(int bank, Path file, boolean readOnly, boolean cacheUnsafe, FileChannelOpener files) {
     /** The virt board's flash banks. */
     public static final int BANKS = 2;
 
     public FlashDrive {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(files, "files");
         if (bank < 0 || bank >= BANKS) {
             throw new IllegalArgumentException("flash bank must be 0 or 1: " + bank);
         }
+    }
+
+    /** A drive whose files are opened by the file system ({@link FileChannelOpener#DEFAULT}). */
+    public FlashDrive(int bank, Path file, boolean readOnly, boolean cacheUnsafe) {
+        this(bank, file, readOnly, cacheUnsafe, FileChannelOpener.DEFAULT);
+    }
+
+    /** This drive with its files opened through {@code opener}. */
+    public FlashDrive withFiles(FileChannelOpener opener) {
+        return new FlashDrive(bank, file, readOnly, cacheUnsafe, opener);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.flash.JournaledFlashImage;
+import dev.virtfw.machine.flash.SyncFailingChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -14,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A flash image whose last step on close fails is reported, not dropped. The failure is a real one
- * from the file system: the journal beside the image is replaced by a non-empty directory while the
- * machine runs, so removing it on close fails as it would on a file system that refuses the change.
+ * A flash image whose last steps on close fail is reported, not dropped: the final sync refused
+ * (a channel that fails {@code force} with EIO, as {@code fsync} does on a failing disk), or the
+ * journal's removal refused (a real failure from the file system: the journal beside the image is
+ * replaced by a non-empty directory while the machine runs).
  */
 class FlashNotSavedTest {
     @TempDir
@@ -57,6 +59,25 @@ class FlashNotSavedTest {
         });
         // everything was released despite the failure: a second close has nothing left to do
         m.close();
+    }
+
+    @Test
+    void aFinalSyncTheFileSystemRefusesIsOneLineNamingTheBankAndTheStep() throws IOException {
+        Path image = image(dir);
+        MachineConfig config = MachineConfig.builder().bios(Guest.firmware("b power_off"))
+                .flashDrive(new FlashDrive(1, image, false, false).withFiles(SyncFailingChannel.failingImageSync(image)))
+                .console(Console.scripted("", new ByteArrayOutputStream())).build();
+        VirtMachine m = VirtMachine.create(config);
+        assertThat(m.run().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+
+        assertThatThrownBy(m::close).isInstanceOfSatisfying(FlashNotSavedException.class, e -> {
+            assertThat(e.bank()).isEqualTo(1);
+            assertThat(e.getMessage()).hasLineCount(1).isEqualTo("flash bank 1 (" + image + "): could not be made"
+                    + " durable on close: the final sync of the image failed: " + SyncFailingChannel.EIO
+                    + "; the guest's last writes may be missing from the file");
+        });
+        m.close();
+        assertThat(JournaledFlashImage.journalOf(image)).exists();
     }
 
     @Test

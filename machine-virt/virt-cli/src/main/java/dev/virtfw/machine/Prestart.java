@@ -1,6 +1,8 @@
 package dev.virtfw.machine;
 
 import dev.virtfw.fwcfg.FwCfgWarmUp;
+import dev.virtfw.fwcfg.FwCfgWarmUpException;
+import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.HostMapping;
 import dev.virtfw.machine.memory.HostMemoryException;
@@ -64,11 +66,13 @@ final class Prestart {
      */
     static long firstDma(long scratchBytes, PrintWriter err) {
         try (GuestRam scratch = new GuestRam(SCRATCH_BASE, scratchBytes)) {
-            return FwCfgWarmUp.run(scratch, SCRATCH_BASE, 1);
+            return FwCfgWarmUp.run(scratch, new GuestAddress(SCRATCH_BASE), 1);
         } catch (HostMemoryException | OutOfMemoryError e) {
             return -1; // no scratch memory: only the optimisation is lost
         } catch (RuntimeException e) {
-            err.println("virt: warning: the fw_cfg start-up check failed (a device bug; please report it): " + e);
+            // The check's own failure says what went wrong; anything else is named by its class too.
+            err.println("virt: warning: the fw_cfg start-up check failed (a device bug; please report it): "
+                    + (e instanceof FwCfgWarmUpException ? e.getMessage() : e.toString()));
             return -1;
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.virtfw.machine.cli.VirtCommand;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.flash.JournaledFlashImage;
+import dev.virtfw.machine.flash.SyncFailingChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ./virt when a flash image cannot be made durable at the end of a run: one line, status 1. */
+/**
+ * ./virt when a flash image cannot be made durable at the end of a run (its journal cannot be
+ * removed, or the final sync is refused): one line, status 1.
+ */
 class FlashNotSavedOnTheCommandLineTest {
     @TempDir
     Path dir;
@@ -50,5 +54,21 @@ class FlashNotSavedOnTheCommandLineTest {
         assertThat(status).isEqualTo(1);
         assertThat(err.toString()).hasLineCount(1).startsWith("virt: error: flash bank 1 (" + image
                 + "): could not be made durable on close: removing the journal failed");
+    }
+
+    @Test
+    void aFinalSyncTheFileSystemRefusesIsOneLineAndANonZeroStatus() throws Exception {
+        Path image = FlashNotSavedTest.image(dir);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = VirtCommand.run(new String[] {"-bios", Guest.firmware("b power_off").toString(), "-drive",
+                "if=pflash,format=raw,index=1,file=" + image}, Console.none(), new PrintWriter(out), new PrintWriter(err),
+                SyncFailingChannel.failingImageSync(image));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).hasLineCount(1).isEqualTo("virt: error: flash bank 1 (" + image
+                + "): could not be made durable on close: the final sync of the image failed: " + SyncFailingChannel.EIO
+                + "; the guest's last writes may be missing from the file" + System.lineSeparator());
     }
 }

@@ -42,7 +42,7 @@ class PrestartTest {
         assertThat(Prestart.firstDma(4096, new PrintWriter(err))).isEqualTo(-1);
         assertThat(err.toString()).hasLineCount(1)
                 .startsWith("virt: warning: the fw_cfg start-up check failed (a device bug; please report it): "
-                        + "java.lang.IllegalArgumentException: scratch memory must hold");
+                        + "fw_cfg warm-up: scratch memory must hold");
     }
 
     @Test

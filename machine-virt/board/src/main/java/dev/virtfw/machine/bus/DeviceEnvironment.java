@@ -1,5 +1,6 @@
 package dev.virtfw.machine.bus;
 
+import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.console.Console;
 import java.lang.foreign.MemorySegment;
@@ -32,17 +33,17 @@ public record DeviceEnvironment(GuestMemory memory, Console console) {
 
     private record MemoryView(GuestMemory ram) implements GuestMemory {
         @Override
-        public long ramBytesAt(long gpa, long length) {
+        public long ramBytesAt(GuestAddress gpa, long length) {
             return ram.ramBytesAt(gpa, length);
         }
 
         @Override
-        public MemorySegment slice(long gpa, long length) {
+        public MemorySegment slice(GuestAddress gpa, long length) {
             return ram.slice(gpa, length);
         }
 
         @Override
-        public void written(long gpa, long length) {
+        public void written(GuestAddress gpa, long length) {
             ram.written(gpa, length);
         }
 

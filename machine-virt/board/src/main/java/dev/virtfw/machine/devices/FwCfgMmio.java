@@ -2,6 +2,7 @@ package dev.virtfw.machine.devices;
 
 import dev.virtfw.fwcfg.FwCfgDevice;
 import dev.virtfw.fwcfg.FwCfgItems;
+import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
@@ -56,7 +57,7 @@ public final class FwCfgMmio implements MmioDevice, AutoCloseable {
 
     @Override
     public void addDeviceTreeNode(DeviceTreeContext context) {
-        device.addDeviceTreeNode(context.parent(), base);
+        device.addDeviceTreeNode(context.parent(), new GuestAddress(base));
     }
 
     /** The items served. */

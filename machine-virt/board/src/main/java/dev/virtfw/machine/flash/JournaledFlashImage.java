@@ -109,8 +109,21 @@ public final class JournaledFlashImage implements FlashStore {
      */
     public static JournaledFlashImage open(Path image, long bankSize, boolean readOnly, Durability durability)
             throws FlashImageException {
+        return open(image, bankSize, readOnly, durability, FileChannelOpener.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path, long, boolean, Durability)}, opening the image and its journal through
+     * {@code files}.
+     *
+     * @throws FlashImageException the file is missing, unreadable, of another size, in use, or has
+     *                             a pending journal while opened read-only
+     */
+    public static JournaledFlashImage open(Path image, long bankSize, boolean readOnly, Durability durability,
+                                           FileChannelOpener files) throws FlashImageException {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(files, "files");
         long actual;
         try {
             if (!Files.isRegularFile(image)) {
@@ -127,14 +140,14 @@ public final class JournaledFlashImage implements FlashStore {
                             + (bankSize >> 20) + " MiB), e.g. truncate -s " + (bankSize >> 20) + "M " + image);
         }
         Path journalPath = journalOf(image);
-        return readOnly ? openReadOnly(image, bankSize, journalPath)
-                : openWritable(image, bankSize, journalPath, durability);
+        return readOnly ? openReadOnly(image, bankSize, journalPath, files)
+                : openWritable(image, bankSize, journalPath, durability, files);
     }
 
-    private static JournaledFlashImage openReadOnly(Path image, long bankSize, Path journalPath)
-            throws FlashImageException {
+    private static JournaledFlashImage openReadOnly(Path image, long bankSize, Path journalPath,
+                                                    FileChannelOpener files) throws FlashImageException {
         if (Files.exists(journalPath)) {
-            try (FileChannel j = FileChannel.open(journalPath, StandardOpenOption.READ)) {
+            try (FileChannel j = files.open(journalPath, StandardOpenOption.READ)) {
                 if (!FlashJournal.read(j, bankSize).changes().isEmpty()) {
                     throw new FlashImageException(image, FlashImageException.Reason.IO, "has unfinished writes in "
                             + journalPath + "; open it once writable to complete them");
@@ -147,7 +160,7 @@ public final class JournaledFlashImage implements FlashStore {
         FileChannel channel = null;
         Arena arena = Arena.ofShared();
         try {
-            channel = FileChannel.open(image, StandardOpenOption.READ);
+            channel = files.open(image, StandardOpenOption.READ);
             MemorySegment array = channel.map(FileChannel.MapMode.READ_ONLY, 0, bankSize, arena);
             return new JournaledFlashImage(image, false, channel, null, null, null, arena, array, journalPath,
                     Durability.PROCESS_CRASH_ONLY);
@@ -159,13 +172,14 @@ public final class JournaledFlashImage implements FlashStore {
     }
 
     private static JournaledFlashImage openWritable(Path image, long bankSize, Path journalPath,
-                                                    Durability durability) throws FlashImageException {
+                                                    Durability durability, FileChannelOpener files)
+            throws FlashImageException {
         FileChannel imageChannel = null;
         FileChannel journalChannel = null;
         Arena arena = Arena.ofShared();
         try {
-            imageChannel = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            journalChannel = FileChannel.open(journalPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            imageChannel = files.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            journalChannel = files.open(journalPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.CREATE);
             FileLock lock;
             try {

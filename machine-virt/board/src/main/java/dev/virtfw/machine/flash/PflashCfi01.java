@@ -146,8 +146,19 @@ public final class PflashCfi01 implements AutoCloseable {
      */
     public static PflashCfi01 virtBank(Path image, boolean readOnly, JournaledFlashImage.Durability durability)
             throws FlashImageException {
+        return virtBank(image, readOnly, durability, FileChannelOpener.DEFAULT);
+    }
+
+    /**
+     * As {@link #virtBank(Path, boolean, JournaledFlashImage.Durability)}, opening the image's files
+     * through {@code files}.
+     *
+     * @throws FlashImageException the image is missing, not exactly 64 MiB, in use, or unreadable
+     */
+    public static PflashCfi01 virtBank(Path image, boolean readOnly, JournaledFlashImage.Durability durability,
+                                       FileChannelOpener files) throws FlashImageException {
         return new PflashCfi01(FlashGeometry.VIRT,
-                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, readOnly, durability));
+                JournaledFlashImage.open(image, FlashGeometry.VIRT_BANK_SIZE, readOnly, durability, files));
     }
 
     /** A virt bank with no drive: volatile and all zero, as in QEMU. */

@@ -1,5 +1,6 @@
 package dev.virtfw.machine.memory;
 
+import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.fwcfg.GuestMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -59,6 +60,11 @@ public final class GuestRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
+    public long ramBytesAt(GuestAddress gpa, long length) {
+        return ramBytesAt(gpa.value(), length);
+    }
+
+    /** {@link #ramBytesAt(GuestAddress, long)} for the board's own addresses. */
     public long ramBytesAt(long gpa, long length) {
         // Unsigned comparisons: gpa and length are guest-controlled 64-bit values.
         if (Long.compareUnsigned(gpa, base) < 0 || Long.compareUnsigned(gpa, end()) >= 0) {
@@ -69,6 +75,11 @@ public final class GuestRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
+    public MemorySegment slice(GuestAddress gpa, long length) {
+        return slice(gpa.value(), length);
+    }
+
+    /** {@link #slice(GuestAddress, long)} for the board's own addresses. */
     public MemorySegment slice(long gpa, long length) {
         if (!contains(gpa, length)) {
             throw new IndexOutOfBoundsException("[0x" + Long.toHexString(gpa) + ", +0x" + Long.toHexString(length)
@@ -78,6 +89,11 @@ public final class GuestRam implements GuestMemory, AutoCloseable {
     }
 
     @Override
+    public void written(GuestAddress gpa, long length) {
+        written(gpa.value(), length);
+    }
+
+    /** {@link #written(GuestAddress, long)} for the board's own addresses. */
     public void written(long gpa, long length) {
         if (length > 0) {
             listener.written(gpa, length);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HostEntropyTest {
 
     @Test
-    @DisplayName("issue 9: seeds come from the kernel's random source: 1000 draws are distinct and use all 64 bits")
+    @DisplayName("seeds come from the kernel's random source: 1000 draws are distinct and use all 64 bits")
     void drawsLookRandom() {
         HostEntropy e = new HostEntropy();
         long[] draws = LongStream.generate(e::nextLong).limit(1000).toArray();
@@ -32,7 +32,7 @@ class HostEntropyTest {
     }
 
     @Test
-    @DisplayName("issue 9: two boards' generators do not repeat each other (no fixed seed)")
+    @DisplayName("two boards' generators do not repeat each other (no fixed seed)")
     void independentInstances() {
         assertThat(new HostEntropy().nextLong()).isNotEqualTo(new HostEntropy().nextLong());
     }

@@ -279,4 +279,28 @@ class JournaledFlashImageTest {
                     .isInstanceOf(FlashImageException.class).hasMessageContaining("unfinished writes");
         }
     }
+
+    @Nested
+    class DurableClose {
+        @Test
+        void aFinalSyncTheFileSystemRefusesIsOneLineAndTheJournalCompletesTheWriteAtTheNextOpen() throws Exception {
+            Path p = image("eio.img");
+            JournaledFlashImage store = JournaledFlashImage.open(p, BANK, false,
+                    JournaledFlashImage.Durability.SYNC_EACH_CHANGE, SyncFailingChannel.failingImageSync(p));
+            store.write(BLOCK, MemorySegment.ofArray(filled(16, 0x5a)));
+
+            assertThatThrownBy(store::close).isInstanceOf(IOException.class)
+                    .hasMessage("the final sync of the image failed: " + SyncFailingChannel.EIO)
+                    .hasCauseInstanceOf(IOException.class);
+            // The journal was not removed: the write it holds is not trusted to the image alone.
+            assertThat(JournaledFlashImage.journalOf(p)).exists();
+            store.close(); // already closed: nothing more to report
+
+            try (JournaledFlashImage again = JournaledFlashImage.open(p, BANK, false)) {
+                assertThat(again.array().asSlice(BLOCK, 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                        .containsExactly(filled(16, 0x5a));
+            }
+            assertThat(JournaledFlashImage.journalOf(p)).doesNotExist();
+        }
+    }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PreloaderTest {
 
     @Test
-    @DisplayName("issue 9: after preloading, the whole file mapping is resident in this process (smaps Rss)")
+    @DisplayName("after preloading, the whole file mapping is resident in this process (smaps Rss)")
     void mapsEveryPage(@TempDir Path dir) throws Exception {
         long size = 3 * Preloader.CHUNK + 12345; // several chunks and a partial page at the end
         Path file = write(dir.resolve("kernel-like"), size);
@@ -40,7 +40,7 @@ class PreloaderTest {
     }
 
     @Test
-    @DisplayName("issue 9: contents are not changed and non-mapped or empty segments are skipped")
+    @DisplayName("contents are not changed and non-mapped or empty segments are skipped")
     void skipsWhatIsNotAFileMapping(@TempDir Path dir) throws Exception {
         Path file = write(dir.resolve("blob"), 70_000);
         byte[] before = Files.readAllBytes(file);
@@ -60,7 +60,7 @@ class PreloaderTest {
     }
 
     @Test
-    @DisplayName("issue 9: close() stops and waits, so the mapping can be unmapped right after; a second close is harmless")
+    @DisplayName("close() stops and waits, so the mapping can be unmapped right after; a second close is harmless")
     void closeWaitsForTheThread(@TempDir Path dir) throws Exception {
         long size = 8 * Preloader.CHUNK;
         Path file = write(dir.resolve("big"), size);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.virtfw.devicetree.Dtb;
+import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.machine.Assembler;
 import dev.virtfw.machine.ConfigException;
 import dev.virtfw.machine.MachineConfig;
@@ -77,9 +78,9 @@ class PluginDeviceTest {
         try (VirtMachine m = VirtMachine.create(config)) {
             var memory = ScratchDeviceProvider.lastEnvironment.memory();
             assertThat(memory).isNotInstanceOf(dev.virtfw.machine.memory.GuestRam.class);
-            assertThat(memory.ramBytesAt(VirtMachine.RAM_BASE, 16)).isEqualTo(16);
-            assertThat(memory.ramBytesAt(VirtMachine.RAM_BASE - 16, 16)).isZero();
-            memory.slice(VirtMachine.RAM_BASE + 8, 8).fill((byte) 0x5a);
+            assertThat(memory.ramBytesAt(new GuestAddress(VirtMachine.RAM_BASE), 16)).isEqualTo(16);
+            assertThat(memory.ramBytesAt(new GuestAddress(VirtMachine.RAM_BASE - 16), 16)).isZero();
+            memory.slice(new GuestAddress(VirtMachine.RAM_BASE + 8), 8).fill((byte) 0x5a);
             assertThat(m.ram().slice(VirtMachine.RAM_BASE + 8, 8).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
                     .containsOnly(0x5a);
         }

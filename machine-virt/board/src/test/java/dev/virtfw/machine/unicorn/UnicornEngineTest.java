@@ -101,7 +101,7 @@ class UnicornEngineTest {
     }
 
     @Test
-    @org.junit.jupiter.api.DisplayName("issue 9: the shared callback stubs reach the right engine and region, also with two engines open")
+    @org.junit.jupiter.api.DisplayName("the shared callback stubs reach the right engine and region, also with two engines open")
     void sharedCallbacksDispatchByEngineAndRegion() {
         // x5 <- [0x0900_0008] (region 1), x6 <- [0x0902_0010] (region 2), [0x0902_0000] <- x5; then stop
         byte[] prog = Assembler.assemble("""

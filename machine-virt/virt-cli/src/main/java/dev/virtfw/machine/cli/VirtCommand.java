@@ -1,34 +1,31 @@
 package dev.virtfw.machine.cli;
 
+import static dev.virtfw.machine.cli.Cli.flag;
+import static dev.virtfw.machine.cli.Cli.opt;
+
 import dev.virtfw.machine.ConfigException;
 import dev.virtfw.machine.FlashDrive;
 import dev.virtfw.machine.FwCfgEntry;
 import dev.virtfw.machine.Limits;
 import dev.virtfw.machine.MachineConfig;
-import dev.virtfw.machine.MachineException;
-import dev.virtfw.machine.MachineFailureException;
 import dev.virtfw.machine.RunResult;
 import dev.virtfw.machine.VirtMachine;
 import dev.virtfw.machine.bench.BenchCommand;
 import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.console.Console;
+import dev.virtfw.machine.flash.FileChannelOpener;
 import dev.virtfw.machine.unicorn.CpuModel;
-import dev.virtfw.machine.unicorn.UnicornException;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
  * {@code ./virt}: QEMU's command line for the subset this machine supports, so the same line can be
@@ -85,24 +82,18 @@ public final class VirtCommand {
             .addOption(flag("h", "help", "Show this help message and exit."))
             .addOption(flag("V", "version", "Print version information and exit."));
 
-    private static Option opt(String shortName, String longName, String label, String description) {
-        return Option.builder(shortName).longOpt(longName).hasArg().argName(label).desc(description).get();
-    }
-
-    private static Option flag(String shortName, String longName, String description) {
-        return Option.builder(shortName).longOpt(longName).desc(description).get();
-    }
-
     private final CommandLine line;
     private final Console console;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final FileChannelOpener flashFiles;
 
-    private VirtCommand(CommandLine line, Console console, PrintWriter out, PrintWriter err) {
+    private VirtCommand(CommandLine line, Console console, PrintWriter out, PrintWriter err, FileChannelOpener flashFiles) {
         this.line = line;
         this.console = console;
         this.out = out;
         this.err = err;
+        this.flashFiles = flashFiles;
     }
 
     /**
@@ -110,27 +101,22 @@ public final class VirtCommand {
      * guest's console to {@code console}. A parse error or any failure prints one line.
      */
     public static int run(String[] args, Console console, PrintWriter out, PrintWriter err) {
+        return run(args, console, out, err, FileChannelOpener.DEFAULT);
+    }
+
+    /**
+     * As {@link #run(String[], Console, PrintWriter, PrintWriter)}, with the {@code -drive} images
+     * opened through {@code flashFiles} (how a test gives the run a file system that fails).
+     */
+    public static int run(String[] args, Console console, PrintWriter out, PrintWriter err,
+                          FileChannelOpener flashFiles) {
         int status;
         try {
-            status = execute(args, console, out, err);
+            status = execute(args, console, out, err, flashFiles);
         } catch (ParseException e) {
-            err.println("virt: error: " + parseError(e) + " (see --help)");
-            status = ExitCode.INVALID_INPUT.status();
+            status = Cli.failParse(e, err, "--help");
         } catch (RuntimeException e) {
-            ExitCode code = switch (e) {
-                case CliException c -> c.exitCode();
-                case ConfigException c -> ExitCode.INVALID_INPUT;
-                case UnicornException u -> ExitCode.ERROR;
-                case MachineFailureException f -> ExitCode.INTERNAL;
-                case MachineException m -> ExitCode.ERROR;
-                default -> ExitCode.INTERNAL;
-            };
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            err.println("virt: error: " + message.lines().findFirst().orElse(e.toString()));
-            if (verbose(args)) {
-                e.printStackTrace(err);
-            }
-            status = code.status();
+            status = Cli.fail(e, err, verbose(args));
         }
         out.flush();
         err.flush();
@@ -145,8 +131,9 @@ public final class VirtCommand {
         return Arrays.asList(args).contains("--verbose");
     }
 
-    private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err) throws ParseException {
-        CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(OPTIONS, args);
+    private static int execute(String[] args, Console console, PrintWriter out, PrintWriter err,
+                               FileChannelOpener flashFiles) throws ParseException {
+        CommandLine line = Cli.parse(OPTIONS, args, false);
         if (!line.getArgList().isEmpty()) {
             throw new CliException(ExitCode.INVALID_INPUT, "unexpected argument '" + line.getArgList().getFirst()
                     + "' (options take one value each; see --help)");
@@ -170,71 +157,21 @@ public final class VirtCommand {
             // ./virt without arguments runs the demo (Main dispatches it before this command).
             throw new CliException(ExitCode.INVALID_INPUT, "no arguments: give -bios FILE or -kernel FILE (see --help)");
         }
-        return new VirtCommand(line, console, out, err).call();
-    }
-
-    private static String parseError(ParseException e) {
-        return switch (e) {
-            case UnrecognizedOptionException u -> "Unknown option: '" + u.getOption() + "'";
-            case MissingArgumentException m -> "option '" + spelling(m.getOption()) + "' needs a value ("
-                    + m.getOption().getArgName() + ")";
-            default -> e.getMessage();
-        };
-    }
-
-    /** How the user spells an option: QEMU's single dash, or a double dash for our own long options. */
-    private static String spelling(Option o) {
-        return o.getOpt() != null ? "-" + o.getOpt() : "--" + o.getLongOpt();
+        return new VirtCommand(line, console, out, err, flashFiles).call();
     }
 
     /**
      * The help text: usage, the options in the order above with QEMU's spellings (one dash, also for
-     * -machine and -no-reboot, which the parser accepts too), descriptions wrapped at 100 columns.
-     * Commons CLI's own formatters print GNU-style names and a table as wide as the longest value label.
+     * -machine and -no-reboot, which the parser accepts too); laid out by {@link Cli#printHelp}, which
+     * says why not by Commons CLI's formatter.
      */
     static void printHelp(PrintWriter out) {
-        out.println("usage: virt [options]");
-        out.println(DESCRIPTION);
-        out.println();
-        out.println("Options:");
-        for (Option o : OPTIONS.getOptions()) {
-            String names = names(o) + (o.hasArg() ? " " + o.getArgName() : "");
-            List<String> text = wrap(o.getDescription(), HELP_WIDTH - HELP_INDENT);
-            if (names.length() + 2 >= HELP_INDENT) {
-                out.println("  " + names);
-            } else {
-                out.println(("  " + names + " ".repeat(HELP_INDENT)).substring(0, HELP_INDENT) + text.removeFirst());
-            }
-            text.forEach(l -> out.println(" ".repeat(HELP_INDENT) + l));
-        }
-        out.println();
-        wrap(FOOTER, HELP_WIDTH).forEach(out::println);
+        Cli.printHelp(out, "virt [options]", DESCRIPTION, OPTIONS, VirtCommand::names, FOOTER);
     }
-
-    private static final int HELP_WIDTH = 100;
-    private static final int HELP_INDENT = 30;
 
     private static String names(Option o) {
         boolean qemu = o.getLongOpt() != null && (o.getLongOpt().equals("machine") || o.getLongOpt().equals("no-reboot"));
-        String longName = o.getLongOpt() == null ? null : (qemu ? "-" : "--") + o.getLongOpt();
-        if (o.getOpt() == null) {
-            return longName;
-        }
-        return longName == null ? "-" + o.getOpt() : "-" + o.getOpt() + ", " + longName;
-    }
-
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.isEmpty() ? "" : " ").append(word);
-        }
-        lines.add(line.toString());
-        return lines;
+        return qemu ? Cli.gnuNames(o).replace("--", "-") : Cli.gnuNames(o);
     }
 
     private int call() {
@@ -255,8 +192,7 @@ public final class VirtCommand {
 
     /** The option's last value, as QEMU takes it, or null. */
     private String last(String name) {
-        String[] values = line.getOptionValues(name);
-        return values == null || values.length == 0 ? null : values[values.length - 1];
+        return Cli.last(line, name);
     }
 
     /** Every value of a repeatable option, in order. */
@@ -273,13 +209,6 @@ public final class VirtCommand {
         }
     }
 
-    private static <T> T number(String option, String value, java.util.function.Function<String, T> parse) {
-        try {
-            return parse.apply(value.strip());
-        } catch (NumberFormatException e) {
-            throw new CliException(ExitCode.INVALID_INPUT, option + " " + value + ": not a number");
-        }
-    }
 
     private void applyOptions(MachineConfig.Builder b) {
         String machine = last("machine");
@@ -325,7 +254,7 @@ public final class VirtCommand {
             b.device(DeviceSpec.parse(d));
         }
         try {
-            FlashDrive.fromOptions(all("drive")).forEach(b::flashDrive);
+            FlashDrive.fromOptions(all("drive")).forEach(d -> b.flashDrive(d.withFiles(flashFiles)));
         } catch (ConfigException e) {
             throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
         }
@@ -342,8 +271,8 @@ public final class VirtCommand {
         String instructions = last("max-instructions");
         String seconds = last("time-limit");
         if (instructions != null || seconds != null) {
-            b.limits(limits(instructions == null ? null : number("--max-instructions", instructions, Long::valueOf),
-                    seconds == null ? null : number("--time-limit", seconds, Double::valueOf),
+            b.limits(limits(instructions == null ? null : Cli.number("--max-instructions", instructions, Long::valueOf),
+                    seconds == null ? null : Cli.number("--time-limit", seconds, Double::valueOf),
                     "--max-instructions", "--time-limit"));
         }
     }

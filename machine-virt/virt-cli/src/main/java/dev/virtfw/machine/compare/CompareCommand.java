@@ -1,5 +1,6 @@
 package dev.virtfw.machine.compare;
 
+import dev.virtfw.machine.cli.Cli;
 import dev.virtfw.machine.cli.CliException;
 import dev.virtfw.machine.cli.ExitCode;
 import dev.virtfw.testdata.QemuException;
@@ -9,11 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 
 /**
  * {@code ./virt --compare-qemu [--unified] [--strict] [--timeout S] [--width N] QEMU-ARGS...}: runs
@@ -22,44 +21,47 @@ import picocli.CommandLine.Parameters;
  * are equal but for TIME lines and the {@link KnownDifference#QEMU_VIRT known differences}, 1 when
  * not (or when the two runs ended differently), 2 when the comparison could not run.
  */
-@Command(name = "virt --compare-qemu", sortOptions = false,
-        description = {"Runs the same QEMU command line on qemu-system-aarch64 and on this machine and compares the consoles.",
-                "Added unless given: -M virt -cpu cortex-a57 -nographic -nic none. TIME lines are never compared.",
-                "Exit status: 0 equal, 1 different, 2 the comparison could not run."})
-public final class CompareCommand implements Callable<Integer> {
+public final class CompareCommand {
     /** The option that selects the comparison. */
     public static final String OPTION = "--compare-qemu";
     /** Exit status when the consoles differ (diff's convention). */
     public static final int DIFFERENT = 1;
     /** Width of the side-by-side view when neither --width nor COLUMNS says otherwise. */
     static final int DEFAULT_WIDTH = 160;
+    private static final double DEFAULT_TIMEOUT = 30;
+    private static final String HELP_COMMAND = "./virt --compare-qemu --help";
+    private static final String DESCRIPTION = "Runs the same QEMU command line on qemu-system-aarch64 and on this"
+            + " machine and compares the consoles. Added unless given: -M virt -cpu cortex-a57 -nographic -nic none."
+            + " TIME lines are never compared. Exit status: 0 equal, 1 different, 2 the comparison could not run.";
+    private static final String FOOTER = "QEMU-ARGS: the command line for both, e.g. -bios fw.bin -fw_cfg"
+            + " name=opt/x,file=f. The options above come first: everything from the first other argument on is"
+            + " the command line.";
 
-    @Option(names = OPTION, description = "Compare with QEMU (this command).")
-    boolean compare;
-
-    @Option(names = "--unified", description = "Print only the unexplained differences, as a unified diff.")
-    boolean unified;
-
-    @Option(names = "--strict", description = "Apply no known difference: only TIME lines are left out.")
-    boolean strict;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Stop each run after this many seconds (default ${DEFAULT-VALUE}).")
-    double timeout;
-
-    @Option(names = "--width", paramLabel = "COLUMNS", description = "Width of the side-by-side view (default: $COLUMNS, else 160).")
-    Integer width;
-
-    @Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
-    @Parameters(paramLabel = "QEMU-ARGS", description = "The command line for both, e.g. -bios fw.bin -fw_cfg name=opt/x,file=f.")
-    List<String> args = new ArrayList<>();
+    private static final Options OPTIONS = new Options()
+            .addOption(Cli.flag(null, OPTION.substring(2), "Compare with QEMU (this command)."))
+            .addOption(Cli.flag(null, "unified", "Print only the unexplained differences, as a unified diff."))
+            .addOption(Cli.flag(null, "strict", "Apply no known difference: only TIME lines are left out."))
+            .addOption(Cli.opt(null, "timeout", "SECONDS",
+                    "Stop each run after this many seconds (default " + (int) DEFAULT_TIMEOUT + ")."))
+            .addOption(Cli.opt(null, "width", "COLUMNS", "Width of the side-by-side view (default: $COLUMNS, else 160)."))
+            .addOption(Cli.flag(null, "help", "Show this help and exit."));
 
     private final PrintWriter out;
+    private final boolean unified;
+    private final boolean strict;
+    private final double timeout;
+    private final Integer width;
+    private final List<String> args;
 
-    private CompareCommand(PrintWriter out) {
+    private CompareCommand(PrintWriter out, CommandLine line) {
         this.out = out;
+        this.unified = line.hasOption("unified");
+        this.strict = line.hasOption("strict");
+        String timeoutText = Cli.last(line, "timeout");
+        this.timeout = timeoutText == null ? DEFAULT_TIMEOUT : Cli.number("--timeout", timeoutText, Double::parseDouble);
+        String widthText = Cli.last(line, "width");
+        this.width = widthText == null ? null : Cli.number("--width", widthText, Integer::valueOf);
+        this.args = List.copyOf(line.getArgList());
     }
 
     /** Whether {@code args} ask for the comparison: a first argument {@value #OPTION}. */
@@ -69,31 +71,31 @@ public final class CompareCommand implements Callable<Integer> {
 
     /** Runs the comparison; the view goes to {@code out}, a failure is one line on {@code err}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new CompareCommand(out));
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setPosixClusteredShortOptionsAllowed(false);
-        // QEMU's single-dash options are the command line to compare, not ours
-        cl.setUnmatchedOptionsArePositionalParams(true);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("virt: error: " + ex.getMessage().lines().findFirst().orElse("invalid arguments")
-                    + " (see ./virt --compare-qemu --help)");
-            return ExitCode.INVALID_INPUT.status();
-        });
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            ExitCode code = ex instanceof CliException c ? c.exitCode() : ExitCode.INTERNAL;
-            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            err.println("virt: error: " + message.lines().findFirst().orElse(ex.toString()));
-            return code.status();
-        });
-        int status = cl.execute(args);
+        int status;
+        try {
+            // QEMU's single-dash options are the command line to compare, not ours: stop at the first.
+            CommandLine line = Cli.parse(OPTIONS, args, true);
+            if (line.hasOption("help")) {
+                Cli.printHelp(out, "virt --compare-qemu [options] QEMU-ARGS...", DESCRIPTION, OPTIONS, Cli::gnuNames,
+                        FOOTER);
+                status = ExitCode.OK.status();
+            } else {
+                status = new CompareCommand(out, line).call();
+            }
+        } catch (ParseException e) {
+            status = Cli.failParse(e, err, HELP_COMMAND);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = Cli.fail(new CliException(ExitCode.ERROR, "interrupted"), err, false);
+        } catch (RuntimeException e) {
+            status = Cli.fail(e, err, false);
+        }
         out.flush();
         err.flush();
         return status;
     }
 
-    @Override
-    public Integer call() throws InterruptedException {
+    private int call() throws InterruptedException {
         if (args.isEmpty()) {
             throw new CliException(ExitCode.INVALID_INPUT, OPTION + ": give the command line to compare, e.g. -bios FILE");
         }

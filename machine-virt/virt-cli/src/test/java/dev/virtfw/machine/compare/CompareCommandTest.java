@@ -112,6 +112,25 @@ class CompareCommandTest {
     }
 
     @Test
+    void helpListsTheOptionsAndSaysWhereTheQemuCommandLineStarts() {
+        Outcome o = run("--help");
+        assertThat(o.status()).isZero();
+        assertThat(o.err()).isEmpty();
+        assertThat(o.out()).startsWith("usage: virt --compare-qemu [options] QEMU-ARGS...")
+                .contains("  --unified", "  --strict", "  --timeout SECONDS", "  --width COLUMNS",
+                        "everything from the first other argument on is the command line");
+    }
+
+    @Test
+    void ourOptionsComeFirstAndANumberIsCheckedWithoutRunningAnything() {
+        assertThat(run("--width", "wide", "-bios", "x")).isEqualTo(new Outcome(2, "",
+                "virt: error: --width wide: not a number" + System.lineSeparator()));
+        assertThat(run("--timeout").err()).isEqualTo(
+                "virt: error: option '--timeout' needs a value (SECONDS) (see ./virt --compare-qemu --help)"
+                        + System.lineSeparator());
+    }
+
+    @Test
     void onlyTheOptionSelectsTheComparison() {
         assertThat(CompareCommand.selects(new String[] {"--compare-qemu", "-bios", "x"})).isTrue();
         assertThat(CompareCommand.selects(new String[] {"-bios", "x", "--compare-qemu"})).isFalse();

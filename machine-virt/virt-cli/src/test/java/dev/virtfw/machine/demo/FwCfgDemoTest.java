@@ -233,7 +233,10 @@ class FwCfgDemoTest {
                             + System.lineSeparator());
             assertThat(run("--demo", "--demo-initrd-size", "0")).containsExactly("2", "",
                     "virt: error: initrd size 0 bytes is out of range (1 byte to 1024 MiB)" + System.lineSeparator());
-            assertThat(run("--demo", "-bios", "x")[2]).startsWith("virt: error: Unknown options: '-bios', 'x'");
+            assertThat(run("--demo", "-bios", "x")).containsExactly("2", "",
+                    "virt: error: Unknown option: '-bios' (see ./virt --demo --help)" + System.lineSeparator());
+            assertThat(run("--demo", "extra")).containsExactly("2", "",
+                    "virt: error: unexpected argument 'extra' (see ./virt --demo --help)" + System.lineSeparator());
         }
 
         @Test
@@ -247,7 +250,9 @@ class FwCfgDemoTest {
         void helpListsTheSizeOptions() {
             String[] r = run("--demo", "--help");
             assertThat(r[0]).isEqualTo("0");
-            assertThat(r[1]).contains("--demo-kernel-size=SIZE", "--demo-initrd-size=SIZE");
+            assertThat(r[1]).startsWith("usage: virt --demo [options]")
+                    .contains("  --demo-kernel-size SIZE", "  --demo-initrd-size SIZE", "  --help");
+            assertThat(r[2]).isEmpty();
         }
     }
 }
