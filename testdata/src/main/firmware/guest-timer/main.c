@@ -1,6 +1,6 @@
 /*
  * guest-timer: the virtual timer (CNTV_*, PPI 27) and the physical EL1
- * timer (CNTP_*, PPI 30) through the GICv2, each with a deadline 20 ms
+ * timer (CNTP_*, PPI 30) through the GICv2, each with a deadline 200 ms
  * ahead: the IRQ is taken at vector offset 0x280 (current EL, SP_EL1) once
  * the counter has reached CVAL, GICC_IAR names the PPI, ISTATUS is set, the
  * running priority is the interrupt's, and after the handler masks the
@@ -29,7 +29,13 @@ void firmware_main(const void *dtb, u64 entry_ticks)
 	check_eq("gic-ppi-enabled", gicd_read(GICD_ISENABLER) & ((1u << 27) | (1u << 30)), (1u << 27) | (1u << 30));
 	check_eq("gic-priority", (gicd_read(GICD_IPRIORITYR + 24) >> 24) & 0xff, PRIORITY);
 	check_eq("gic-nothing-pending", gicc_read(GICC_HPPIR) & 0x3ff, GIC_SPURIOUS);
-	u64 ahead = ms_ticks(20);
+	/*
+	 * Far enough ahead that a loaded host cannot stall the guest past the
+	 * deadline between programming the timer and reading ISTATUS back:
+	 * QEMU sets ISTATUS only when its host timer fires, so a stall there
+	 * makes "not yet fired" and "counter past CVAL" meet.
+	 */
+	u64 ahead = ms_ticks(200);
 
 	/* virtual timer, deadline by CVAL */
 	irq_mask();
