@@ -521,11 +521,11 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
                 case Exit.Unassigned u -> {
                     String what = unassignedAccess(u);
-                    if (unassigned != null) {
-                        unassigned.record(u.address(), what, at);
-                    }
                     if (!deliver(externalAbort(u), u.address())) {
                         return RunResult.stopped(RunResult.Reason.GUEST_FAULT, "guest fault: " + what + ", pc " + hex(at));
+                    }
+                    if (unassigned != null) {
+                        unassigned.record(u.address(), what, at);   // the run goes on: tell the operator
                     }
                     next = uc.pc();
                 }

@@ -56,4 +56,15 @@ class UnassignedAccessesTest {
                 unassigned: write of 4 bytes at unmapped address 0xb001000, pc 0x1c
                 """);
     }
+
+    @Test
+    void anAccessThatEndsTheRunIsToldByItsOwnLineOnly() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Guest.Run run = Guest.run(Guest.firmware("""
+                    ldr x1, =0x0b000000
+                    ldr w0, [x1]
+                """), "", b -> b.traceOut(new PrintStream(log, true, StandardCharsets.UTF_8)));
+        assertThat(run.result().message()).isEqualTo("guest fault: read of 4 bytes at unmapped address 0xb000000, pc 0x4");
+        assertThat(log.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }
