@@ -54,7 +54,8 @@ public final class VirtCommand {
 
     /** The options in help order: short (single-dash) name or null, long name or null, value label, text. */
     private static final Options OPTIONS = new Options()
-            .addOption(opt("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
+            .addOption(opt("M", "machine", "virt[,prop=value...]", "The board: virt (or virt-7.2); properties dumpdtb=FILE,"
+                    + " highmem=on|off, acpi=off, gic-version=2, its=on|off. Given again, the properties merge."))
             .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
             .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
             .addOption(opt("bios", null, "FILE", "Firmware for flash bank 0; the device tree is at the start of RAM."))
@@ -281,10 +282,7 @@ public final class VirtCommand {
     }
 
     private void applyOptions(MachineConfig.Builder b) {
-        String machine = last("machine");
-        if (machine != null) {
-            applyMachine(b, machine);
-        }
+        MachineOptions.apply(all("machine"), b);
         String cpu = last("cpu");
         if (cpu != null) {
             b.cpu(cpuModel("-cpu", cpu));
@@ -340,22 +338,6 @@ public final class VirtCommand {
             b.limits(limits(instructions == null ? null : number("--max-instructions", instructions, Long::valueOf),
                     seconds == null ? null : number("--time-limit", seconds, Double::valueOf),
                     "--max-instructions", "--time-limit"));
-        }
-    }
-
-    private static void applyMachine(MachineConfig.Builder b, String spec) {
-        String[] parts = spec.split(",", -1);
-        String type = parts[0].startsWith("type=") ? parts[0].substring("type=".length()) : parts[0];
-        if (!type.equals("virt")) {
-            throw new CliException(ExitCode.INVALID_INPUT, "-M " + spec + ": only the virt machine is supported");
-        }
-        for (int i = 1; i < parts.length; i++) {
-            if (parts[i].startsWith("dumpdtb=") && parts[i].length() > "dumpdtb=".length()) {
-                b.dumpDtb(Path.of(parts[i].substring("dumpdtb=".length())));
-            } else {
-                throw new CliException(ExitCode.INVALID_INPUT, "-M " + spec + ": unsupported machine option '"
-                        + parts[i] + "' (only dumpdtb=FILE)");
-            }
         }
     }
 
