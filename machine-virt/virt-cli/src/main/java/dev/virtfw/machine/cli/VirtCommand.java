@@ -72,7 +72,7 @@ public final class VirtCommand {
             .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
             .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
             .addOption(opt("display", null, "none", "Display: only none."))
-            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011)."))
+            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011, pl031, pl061, virtio-mmio, pcie-ecam, gicv2m, ...)."))
             .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
             .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
             .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
