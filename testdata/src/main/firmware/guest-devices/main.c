@@ -5,8 +5,9 @@
  * QEMU has no PL061):
  *
  *  - PL031 RTC at 0x0901_0000: the counter (host time, only its range and
- *    its pace are checked), load, match and its interrupt on SPI 2, the
- *    always-enabled control register, PrimeCell IDs;
+ *    its pace are checked), load, match and its interrupt on SPI 2 (also
+ *    waking WFI through the GIC), the always-enabled control register,
+ *    PrimeCell IDs;
  *  - PL061 GPIO at 0x0903_0000: reset values, data through the address
  *    mask, direction, level interrupts on SPI 7, clear, AFSEL, IDs;
  *  - virtio-mmio transports 0 and 31: magic, version (1: legacy), device
@@ -150,6 +151,35 @@ static void rtc(void)
 	check_eq("rtc-imsc-clear-lowers-line", gic_pending(INTID_RTC), 0);
 	wr(RTC + 0x1c, 1);
 	wr(RTC + 0x08, t0 + (rd(RTC + 0x00) - loaded));
+}
+
+static volatile u32 rtc_irq_iar;
+
+static void rtc_irq_handler(void)
+{
+	u32 iar = gicc_read(GICC_IAR);
+	rtc_irq_iar = iar;
+	wr(RTC + 0x1c, 1);
+	gicc_write(GICC_EOIR, iar);
+}
+
+/* The match interrupt reaches a guest sleeping in WFI, through the GIC. */
+static void rtc_alarm(void)
+{
+	gic_init();
+	gic_enable(INTID_RTC, 0x80);
+	trap_set_irq_handler(rtc_irq_handler);
+	u64 before = irq_count;
+	wr(RTC + 0x1c, 1);
+	wr(RTC + 0x04, rd(RTC + 0x00) + 1);
+	wr(RTC + 0x10, 1);
+	u64 wfis = wait_for_irq(before, cntpct() + ms_ticks(3000));
+	check_true("rtc-alarm-wakes-wfi", wfis > 0);
+	check_eq("rtc-alarm-irqs", irq_count - before, 1);
+	check_eq("rtc-alarm-iar", rtc_irq_iar, INTID_RTC);
+	check_eq("rtc-alarm-cleared", rd(RTC + 0x14), 0);
+	wr(RTC + 0x10, 0);
+	gicd_write(GICD_ICENABLER + 4, 1u << (INTID_RTC - 32));
 }
 
 static void gpio(void)
@@ -344,6 +374,7 @@ void firmware_main(const void *dtb, u64 entry_ticks)
 	(void)entry_ticks;
 	guest_begin(dtb, "guest-devices");
 	rtc();
+	rtc_alarm();
 	gpio();
 	virtio();
 	ecam();

@@ -214,7 +214,7 @@ public enum Guest {
             "sgi-irqs")),
     /**
      * The devices no other guest touches, with QEMU 7.2's values: PL031 (counter range and pace,
-     * load, match interrupt on SPI 2, IDs), PL061 (data address mask, direction, level and edge
+     * load, match interrupt on SPI 2 waking WFI, IDs), PL061 (data address mask, direction, level and edge
      * interrupts on SPI 7, AFSEL, IDs), virtio-mmio transports 0 and 31 (magic, legacy version,
      * no device, vendor), the PCIe ECAM (host bridge 00:00.0 and its write masks, empty functions
      * all ones), the PCIe windows (all ones), the GICv2m frame (TYPER, IIDR, SETSPI), and the
@@ -248,6 +248,10 @@ public enum Guest {
             "rtc-match-now-pending-at-gic",
             "rtc-cr-ignores-writes",
             "rtc-imsc-clear-lowers-line",
+            "rtc-alarm-wakes-wfi",
+            "rtc-alarm-irqs",
+            "rtc-alarm-iar",
+            "rtc-alarm-cleared",
             "gpio-registers-reset-zero",
             "gpio-periph-ids-4-7-zero",
             "gpio-ids",

@@ -93,6 +93,7 @@ public final class VirtMachine implements AutoCloseable {
     /** The EL1 physical timer on PPI 14 (INTID 30), the virtual timer on PPI 11 (INTID 27). */
     private final GenericTimer timer = new GenericTimer(gic.line(30), gic.line(27));
     private Pl011 uart;
+    private Pl031 rtc;
     private final InputFile bios;
     private final InputFile kernel;
     private final InputFile initrd;
@@ -151,7 +152,8 @@ public final class VirtMachine implements AutoCloseable {
             bus.register(new Gicv2m(GIC_V2M_BASE, gic, SPI_GIC_V2M, GIC_V2M_SPIS));
             uart = new Pl011(UART_BASE, config.console(), gic.line(32 + SPI_UART));
             bus.register(uart);
-            bus.register(new Pl031(RTC_BASE, InstantSource.system(), gic.spi(SPI_RTC)));
+            rtc = new Pl031(RTC_BASE, InstantSource.system(), gic.spi(SPI_RTC));
+            bus.register(rtc);
             Gpex pcie = new Gpex(PcieLayout.virt(config.highmem()), SPI_PCIE);
             bus.register(pcie.ecam());
             pcie.windows().forEach(bus::register);
@@ -452,7 +454,7 @@ public final class VirtMachine implements AutoCloseable {
             args = new long[] {0, 0, 0, 0};
         }
         lastDtb = dtb;
-        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, config.console().input());
+        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, rtc, config.console().input());
         try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY), interrupts,
                 config.limits().maxInstructions())) {
             synchronized (this) {

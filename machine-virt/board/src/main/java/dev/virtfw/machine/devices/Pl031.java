@@ -127,6 +127,11 @@ public final class Pl031 implements MmioDevice {
         return alarmAtNanos;
     }
 
+    /** The host {@link System#nanoTime()} at which the armed match fires, or {@link Long#MAX_VALUE}. */
+    public long nextDeadlineNanos() {
+        return alarmAtNanos == NO_ALARM ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, alarmAtNanos - nowNanos());
+    }
+
     @Override
     public void reset() {
         // QEMU sets tick_offset once at creation (host time minus the RTC clock: 0 with clock=host)
