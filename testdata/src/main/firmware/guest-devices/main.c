@@ -52,6 +52,15 @@ void probe_write16(u64 addr, u16 value), probe_write32(u64 addr, u32 value);
 static u32 rd(u64 addr) { return mmio_read32(addr); }
 static void wr(u64 addr, u32 v) { mmio_write32(addr, v); }
 
+/* The OR of the 32-bit registers from base + from to base + to (excluded). */
+static u32 or_words(u64 base, u64 from, u64 to)
+{
+	u32 any = 0;
+	for (u64 off = from; off < to; off += 4)
+		any |= rd(base + off);
+	return any;
+}
+
 /* 'count' ID words from 'first', one byte each, packed low byte first. */
 static u64 id_bytes(u64 base, u64 first, unsigned count)
 {
@@ -248,10 +257,7 @@ static void virtio(void)
 	check_eq("virtio0-version-legacy", rd(VIRTIO + 0x004), 1);
 	check_eq("virtio0-device-id-none", rd(VIRTIO + 0x008), 0);
 	check_eq("virtio0-vendor-qemu", rd(VIRTIO + 0x00c), 0x554d4551);
-	u32 any = 0;
-	for (u64 off = 0x010; off < 0x200; off += 4)
-		any |= rd(VIRTIO + off);
-	check_eq("virtio0-other-registers-zero", any, 0);
+	check_eq("virtio0-other-registers-zero", or_words(VIRTIO, 0x010, 0x200), 0);
 	check_eq("virtio0-magic-byte-0", mmio_read8(VIRTIO + 0), 0x76);
 	check_eq("virtio0-magic-byte-1", mmio_read8(VIRTIO + 1), 0);
 	check_eq("virtio0-magic-halfword-2", mmio_read16(VIRTIO + 2), 0);
@@ -278,15 +284,9 @@ static void ecam(void)
 	check_eq("pcie-bridge-command-status", rd(ECAM + 0x04), 0);
 	check_eq("pcie-bridge-class-revision", rd(ECAM + 0x08), 0x06000000);
 	check_eq("pcie-bridge-header-type", rd(ECAM + 0x0c), 0);
-	u32 any = 0;
-	for (u64 off = 0x10; off < 0x2c; off += 4)
-		any |= rd(ECAM + off);
-	check_eq("pcie-bridge-no-bars", any, 0);
+	check_eq("pcie-bridge-no-bars", or_words(ECAM, 0x10, 0x2c), 0);
 	check_eq("pcie-bridge-subsystem", rd(ECAM + 0x2c), 0x11001af4);
-	any = 0;
-	for (u64 off = 0x30; off < 0x100; off += 4)
-		any |= rd(ECAM + off);
-	check_eq("pcie-bridge-rest-zero", any, 0);
+	check_eq("pcie-bridge-rest-zero", or_words(ECAM, 0x30, 0x100), 0);
 	check_eq("pcie-bridge-past-256-ones", rd(ECAM + 0x100), 0xffffffff);
 	check_eq("pcie-bridge-last-word-ones", rd(ECAM + 0xffc), 0xffffffff);
 	check_eq("pcie-bridge-device-id-halfword", mmio_read16(ECAM + 2), 0x0008);

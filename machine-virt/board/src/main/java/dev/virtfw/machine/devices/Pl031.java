@@ -2,7 +2,7 @@ package dev.virtfw.machine.devices;
 
 import dev.virtfw.devicetree.Node;
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 import dev.virtfw.machine.irq.Spi;
 import java.time.InstantSource;
 
@@ -18,7 +18,7 @@ import java.time.InstantSource;
  * <p>The match interrupt is evaluated whenever the guest touches the device and when the board
  * {@link #poll polls} it; the virt board wires it to SPI 2.
  */
-public final class Pl031 implements MmioDevice {
+public final class Pl031 extends MmioWindow {
     /** QEMU's virt window size for the RTC. */
     public static final long SIZE = 0x1000;
 
@@ -38,7 +38,6 @@ public final class Pl031 implements MmioDevice {
     /** No alarm armed. */
     private static final long NO_ALARM = Long.MAX_VALUE;
 
-    private final long base;
     private final InstantSource clock;
     private final Spi irq;
     /** Counter value minus the host's seconds since the epoch (QEMU's tick_offset, 32-bit arithmetic). */
@@ -52,25 +51,10 @@ public final class Pl031 implements MmioDevice {
 
     /** An RTC at {@code base} that reads {@code clock} and drives {@code irq}. */
     public Pl031(long base, InstantSource clock, Spi irq) {
-        this.base = base;
+        super("pl031", base, SIZE);
         this.clock = clock;
         this.irq = irq;
         reset();
-    }
-
-    @Override
-    public String name() {
-        return "pl031";
-    }
-
-    @Override
-    public long base() {
-        return base;
-    }
-
-    @Override
-    public long size() {
-        return SIZE;
     }
 
     @Override
@@ -174,11 +158,11 @@ public final class Pl031 implements MmioDevice {
 
     @Override
     public void addDeviceTreeNode(DeviceTreeContext context) {
-        Node node = context.parent().addChild("pl031@" + Long.toHexString(base));
+        Node node = context.parent().addChild("pl031@" + Long.toHexString(base()));
         node.putString("clock-names", "apb_pclk");
         node.putReference("clocks", context.apbClock());
         node.putU32("interrupts", irq.cells(Spi.FDT_LEVEL_HIGH));
-        node.putU64("reg", base, SIZE);
+        node.putU64("reg", base(), SIZE);
         node.putString("compatible", "arm,pl031", "arm,primecell");
     }
 }

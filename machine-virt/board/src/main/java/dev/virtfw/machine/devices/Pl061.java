@@ -3,7 +3,7 @@ package dev.virtfw.machine.devices;
 import dev.virtfw.devicetree.Cell;
 import dev.virtfw.devicetree.Node;
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 import dev.virtfw.machine.irq.Spi;
 
 /**
@@ -20,7 +20,7 @@ import dev.virtfw.machine.irq.Spi;
  * level interrupt whose condition holds sets it once more. Nothing is wired to the outputs; pin 3
  * is the input of QEMU's power key ({@link #setInput}).
  */
-public final class Pl061 implements MmioDevice {
+public final class Pl061 extends MmioWindow {
     /** QEMU's virt window size for the GPIO controller. */
     public static final long SIZE = 0x1000;
     /** QEMU's virt: the phandle of the pl061 node, which gpio-keys refers to. */
@@ -47,7 +47,6 @@ public final class Pl061 implements MmioDevice {
     private static final PrimeCellId ID = new PrimeCellId(0xFD0,
             0x00, 0x00, 0x00, 0x00, 0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1);
 
-    private final long base;
     private final Spi irq;
     private int data;
     /** The data register as the last update saw it, for input edges. */
@@ -61,24 +60,9 @@ public final class Pl061 implements MmioDevice {
     private int afsel;
 
     public Pl061(long base, Spi irq) {
-        this.base = base;
+        super("pl061", base, SIZE);
         this.irq = irq;
         reset();
-    }
-
-    @Override
-    public String name() {
-        return "pl061";
-    }
-
-    @Override
-    public long base() {
-        return base;
-    }
-
-    @Override
-    public long size() {
-        return SIZE;
     }
 
     @Override
@@ -172,7 +156,7 @@ public final class Pl061 implements MmioDevice {
         keys.putString("compatible", "gpio-keys");
         Node poweroff = keys.addChild("poweroff");
 
-        Node node = context.parent().addChild("pl061@" + Long.toHexString(base));
+        Node node = context.parent().addChild("pl061@" + Long.toHexString(base()));
         node.putU32("phandle", PHANDLE);
         node.putString("clock-names", "apb_pclk");
         node.putReference("clocks", context.apbClock());
@@ -180,7 +164,7 @@ public final class Pl061 implements MmioDevice {
         node.putEmpty("gpio-controller");
         node.putU32("#gpio-cells", 2);
         node.putString("compatible", "arm,pl061", "arm,primecell");
-        node.putU64("reg", base, SIZE);
+        node.putU64("reg", base(), SIZE);
 
         // GPIO_ACTIVE_HIGH (0)
         poweroff.putCells("gpios", Cell.ref(node), Cell.u32(POWER_KEY_PIN), Cell.u32(0));

@@ -2,7 +2,7 @@ package dev.virtfw.machine.devices;
 
 import dev.virtfw.devicetree.Node;
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 import dev.virtfw.machine.irq.Spi;
 
 /**
@@ -15,7 +15,7 @@ import dev.virtfw.machine.irq.Spi;
  * A value is answered at its register's offset; a narrower read there gets its low bytes, as on
  * QEMU.
  */
-public final class VirtioMmio implements MmioDevice {
+public final class VirtioMmio extends MmioWindow {
     /** QEMU's virt: each transport's window. */
     public static final long SIZE = 0x200;
 
@@ -32,27 +32,11 @@ public final class VirtioMmio implements MmioDevice {
     /** "QEMU" in little-endian order: QEMU's VIRT_VENDOR. */
     static final int VENDOR_QEMU = 0x554D_4551;
 
-    private final long base;
     private final Spi irq;
 
     public VirtioMmio(long base, Spi irq) {
-        this.base = base;
+        super("virtio-mmio", base, SIZE);
         this.irq = irq;
-    }
-
-    @Override
-    public String name() {
-        return "virtio-mmio";
-    }
-
-    @Override
-    public long base() {
-        return base;
-    }
-
-    @Override
-    public long size() {
-        return SIZE;
     }
 
     @Override
@@ -72,10 +56,10 @@ public final class VirtioMmio implements MmioDevice {
 
     @Override
     public void addDeviceTreeNode(DeviceTreeContext context) {
-        Node node = context.parent().addChild("virtio_mmio@" + Long.toHexString(base));
+        Node node = context.parent().addChild("virtio_mmio@" + Long.toHexString(base()));
         node.putEmpty("dma-coherent");
         node.putU32("interrupts", irq.cells(Spi.FDT_EDGE_RISING));
-        node.putU64("reg", base, SIZE);
+        node.putU64("reg", base(), SIZE);
         node.putString("compatible", "virtio,mmio");
     }
 }

@@ -2,7 +2,7 @@ package dev.virtfw.machine.irq;
 
 import dev.virtfw.devicetree.Node;
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 
 /**
  * A GICv2m MSI frame (Arm's "Server Base System Architecture", appendix on the GICv2m MSI frame),
@@ -15,7 +15,7 @@ import dev.virtfw.machine.bus.MmioDevice;
  * <p>The board describes the frame itself, as a {@code v2m@...} child of the GIC's node
  * ({@link #addFrameNode}); {@link #addDeviceTreeNode} adds nothing.
  */
-public final class Gicv2m implements MmioDevice {
+public final class Gicv2m extends MmioWindow {
     /** QEMU's virt: the frame's window. */
     public static final long SIZE = 0x1000;
     /** QEMU's virt: the phandle of the v2m node, which PCIe's msi-map refers to. */
@@ -27,7 +27,6 @@ public final class Gicv2m implements MmioDevice {
     /** QEMU's product ID in MSI_IIDR bits 31:20: ASCII 'Q'. */
     static final int PRODUCT_ID_QEMU = 0x51;
 
-    private final long base;
     private final int firstSpi;
     private final InterruptLine[] lines;
 
@@ -36,27 +35,12 @@ public final class Gicv2m implements MmioDevice {
      * {@code gic} (QEMU's virt: 48 and 64).
      */
     public Gicv2m(long base, Gicv2 gic, int firstSpi, int count) {
-        this.base = base;
+        super("gicv2m", base, SIZE);
         this.firstSpi = firstSpi;
         this.lines = new InterruptLine[count];
         for (int i = 0; i < count; i++) {
             lines[i] = gic.spi(firstSpi + i).line();
         }
-    }
-
-    @Override
-    public String name() {
-        return "gicv2m";
-    }
-
-    @Override
-    public long base() {
-        return base;
-    }
-
-    @Override
-    public long size() {
-        return SIZE;
     }
 
     @Override
@@ -94,9 +78,9 @@ public final class Gicv2m implements MmioDevice {
 
     /** Adds the frame's {@code v2m@...} node under the GIC's node {@code gic}, as QEMU's virt does. */
     public Node addFrameNode(Node gic) {
-        Node node = gic.addChild("v2m@" + Long.toHexString(base));
+        Node node = gic.addChild("v2m@" + Long.toHexString(base()));
         node.putU32("phandle", PHANDLE);
-        node.putU64("reg", base, SIZE);
+        node.putU64("reg", base(), SIZE);
         node.putEmpty("msi-controller");
         node.putString("compatible", "arm,gic-v2m-frame");
         return node;

@@ -1,7 +1,7 @@
 package dev.virtfw.machine.pci;
 
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 
 /**
  * The host bridge's ECAM window (PCI Express Base Specification, section 7.2.2 "PCI Express
@@ -10,7 +10,7 @@ import dev.virtfw.machine.bus.MmioDevice;
  * function, like QEMU's empty slots, reads all ones and ignores writes. The window also carries
  * the {@code pcie@...} node of the whole host ({@link Gpex#addDeviceTreeNode}).
  */
-final class PcieEcam implements MmioDevice {
+final class PcieEcam extends MmioWindow {
     private static final int DEVFN_SHIFT = 12;
     private static final int REGISTER_MASK = 0xFFF;
 
@@ -18,22 +18,8 @@ final class PcieEcam implements MmioDevice {
     private final HostBridgeConfig bridge = new HostBridgeConfig();
 
     PcieEcam(Gpex host) {
+        super("pcie-ecam", host.layout().ecamBase(), host.layout().ecamSize());
         this.host = host;
-    }
-
-    @Override
-    public String name() {
-        return "pcie-ecam";
-    }
-
-    @Override
-    public long base() {
-        return host.layout().ecamBase();
-    }
-
-    @Override
-    public long size() {
-        return host.layout().ecamSize();
     }
 
     @Override

@@ -1,37 +1,17 @@
 package dev.virtfw.machine.pci;
 
 import dev.virtfw.machine.bus.DeviceTreeContext;
-import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 
 /**
  * One of the host bridge's windows onto the PCI bus (32-bit memory, I/O, 64-bit memory) with
  * nothing behind it: as QEMU 7.2's gpex answers with its default {@code allow-unmapped-accesses},
  * reads return all ones and writes are dropped, with no error for the guest.
  */
-final class PcieWindow implements MmioDevice {
-    private final String name;
-    private final long base;
-    private final long size;
+final class PcieWindow extends MmioWindow {
 
     PcieWindow(String name, long base, long size) {
-        this.name = name;
-        this.base = base;
-        this.size = size;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public long base() {
-        return base;
-    }
-
-    @Override
-    public long size() {
-        return size;
+        super(name, base, size);
     }
 
     @Override
