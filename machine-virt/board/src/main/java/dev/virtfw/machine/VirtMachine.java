@@ -45,8 +45,8 @@ import java.util.random.RandomGenerator;
  * QEMU's {@code -M virt} for one AArch64 CPU on Unicorn: flash at 0 (two 64 MiB banks), the GICv2
  * and its GICv2m MSI frame, the PL011, PL031 RTC, fw_cfg and PL061 GPIO from 0x0900_0000, 32
  * virtio-mmio transports with nothing behind them at 0x0A00_0000, the generic PCIe host with an
- * empty bus, RAM at 0x4000_0000, PSCI over hvc, a generated device tree, and QEMU's two boot modes (firmware with {@code -bios}, or a Linux Image with
- * {@code -kernel}). {@link #create} checks the configuration and prepares everything;
+ * empty bus, RAM at 0x4000_0000, PSCI over hvc, a generated device tree, and QEMU's two boot modes
+ * (firmware with {@code -bios}, or a Linux Image with {@code -kernel}). {@link #create} checks the configuration and prepares everything;
  * {@link #run()} boots until power-off (resets start a new boot), a fault, or a bound.
  */
 public final class VirtMachine implements AutoCloseable {
@@ -146,7 +146,7 @@ public final class VirtMachine implements AutoCloseable {
             this.flash = flashBanks();
 
             DeviceEnvironment env = DeviceEnvironment.of(ram, config.console());
-            // In the order QEMU 7.2's machvirt_init creates them: the device tree lists them the other way round.
+            // In the order QEMU 7.2's machvirt_init creates them: the device tree lists them in reverse.
             bus.register(gic.distributor());
             bus.register(gic.cpuInterface());
             bus.register(new Gicv2m(GIC_V2M_BASE, gic, SPI_GIC_V2M, GIC_V2M_SPIS));

@@ -52,17 +52,23 @@ final class HostBridgeConfig {
         wmask[CACHE_LINE_SIZE] = (byte) 0xFF;
         wmask[INTERRUPT_LINE] = (byte) 0xFF;
         Arrays.fill(wmask, DEVICE_SPECIFIC, SIZE, (byte) 0xFF);
-        reset();
-    }
-
-    /** Power-on contents. */
-    void reset() {
-        Arrays.fill(config, (byte) 0);
         putLe(config, VENDOR_ID, 2, PCI_VENDOR_ID_REDHAT);
         putLe(config, DEVICE_ID, 2, PCI_DEVICE_ID_REDHAT_PCIE_HOST);
         putLe(config, CLASS_REVISION, 4, CLASS_BRIDGE_HOST);
         putLe(config, SUBSYSTEM_VENDOR_ID, 2, SUBVENDOR_QUMRANET);
         putLe(config, SUBSYSTEM_ID, 2, SUBDEVICE_QEMU);
+    }
+
+    /**
+     * A device reset as QEMU's pci_do_device_reset does it: the writable Command bits, the Status
+     * error bits, Cache Line Size and Interrupt Line go back to 0; the device-specific bytes keep
+     * what was written.
+     */
+    void reset() {
+        putLe(config, COMMAND, 2, 0);
+        putLe(config, STATUS, 2, 0);
+        config[CACHE_LINE_SIZE] = 0;
+        config[INTERRUPT_LINE] = 0;
     }
 
     /** A little-endian read of {@code size} bytes; bytes past the function's space read all ones. */

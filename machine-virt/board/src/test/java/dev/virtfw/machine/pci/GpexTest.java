@@ -68,12 +68,17 @@ class GpexTest {
         }
 
         @Test
-        void resetRestoresThePowerOnHeader() {
+        void resetClearsCommandCacheLineAndInterruptLineButKeepsDeviceSpecificBytes() {
             ecam.write(0x04, 2, 0x7);
+            ecam.write(0x0C, 1, 0x10);
+            ecam.write(0x3C, 1, 0x20);
             ecam.write(0x40, 4, 0x1234);
             ecam.reset();
             assertThat(ecam.read(0x04, 4)).isZero();
-            assertThat(ecam.read(0x40, 4)).isZero();
+            assertThat(ecam.read(0x0C, 4)).isZero();
+            assertThat(ecam.read(0x3C, 4)).isZero();
+            assertThat(ecam.read(0x40, 4)).as("as QEMU's pci_do_device_reset").isEqualTo(0x1234);
+            assertThat(ecam.read(0x00, 4)).isEqualTo(0x0008_1B36L);
         }
     }
 
