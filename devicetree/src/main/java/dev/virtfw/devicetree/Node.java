@@ -94,6 +94,20 @@ public final class Node {
         return true;
     }
 
+    /**
+     * Moves the named child (exact name) after all the others: a blob lists children in this
+     * order. Returns whether it existed.
+     */
+    public boolean moveChildToEnd(String childName) {
+        Node c = childByName.get(childName);
+        if (c == null) {
+            return false;
+        }
+        children.remove(c);
+        children.add(c);
+        return true;
+    }
+
     /** Children in insertion order (unmodifiable view). */
     public List<Node> children() {
         return Collections.unmodifiableList(children);

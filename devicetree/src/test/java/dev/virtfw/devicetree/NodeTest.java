@@ -47,6 +47,20 @@ class NodeTest {
         }
 
         @Test
+        void aChildMovedToTheEndKeepsItsContentAndTheOthersTheirOrder() {
+            Node root = Node.root();
+            root.addChild("a").putU32("x", 1);
+            root.addChild("b");
+            root.addChild("c");
+            assertThat(root.moveChildToEnd("a")).isTrue();
+            assertThat(root.children()).extracting(Node::name).containsExactly("b", "c", "a");
+            assertThat(root.child("a").orElseThrow().property("x")).isPresent();
+            assertThat(root.moveChildToEnd("a")).isTrue();
+            assertThat(root.children()).extracting(Node::name).containsExactly("b", "c", "a");
+            assertThat(root.moveChildToEnd("missing")).isFalse();
+        }
+
+        @Test
         void childrenViewIsUnmodifiable() {
             Node root = Node.root();
             root.addChild("a");

@@ -44,7 +44,9 @@ public enum Firmware {
     /** Interrupt guest for {@code -bios}: a masked interrupt stays pending; see {@link Guest#PENDING}. */
     GUEST_PENDING("guest-pending.bin"),
     /** Interrupt guest for {@code -bios}: software-generated interrupts; see {@link Guest#SGI}. */
-    GUEST_SGI("guest-sgi.bin");
+    GUEST_SGI("guest-sgi.bin"),
+    /** Device guest for {@code -bios}: RTC, GPIO, virtio-mmio, PCIe, GICv2m; see {@link Guest#DEVICES}. */
+    GUEST_DEVICES("guest-devices.bin");
 
     private final String fileName;
 

@@ -53,7 +53,7 @@ class GuestsOnQemuTest {
             assertThat(g.expectedLines()).first().isEqualTo("virtfw " + g.guestName());
             assertThat(g.expectedLines()).last().isEqualTo("DONE " + g.checks().size() + " passed, 0 failed");
         }
-        assertThat(Guest.arguments(Path.of("g.bin"))).containsExactly("-M", "virt", "-cpu", "cortex-a57", "-m", "128",
+        assertThat(Guest.arguments(Path.of("g.bin"))).containsExactly("-M", "virt,acpi=off", "-cpu", "cortex-a57", "-m", "128",
                 "-nographic", "-nic", "none", "-bios", "g.bin");
     }
 

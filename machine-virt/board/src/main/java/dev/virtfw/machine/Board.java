@@ -2,6 +2,7 @@ package dev.virtfw.machine;
 
 import dev.virtfw.machine.bus.MmioBus;
 import dev.virtfw.machine.devices.Pl011;
+import dev.virtfw.machine.devices.Pl031;
 import dev.virtfw.machine.irq.Gicv2;
 import dev.virtfw.machine.timer.GenericTimer;
 import dev.virtfw.machine.unicorn.ExceptionRecord;
@@ -196,7 +197,7 @@ final class Board implements EngineHooks, AutoCloseable {
     }
 
     /** The interrupt sources and controller the loop serves between slices. */
-    record Interrupts(Gicv2 gic, GenericTimer timer, Pl011 uart, dev.virtfw.machine.console.ConsoleInput input) {}
+    record Interrupts(Gicv2 gic, GenericTimer timer, Pl011 uart, Pl031 rtc, dev.virtfw.machine.console.ConsoleInput input) {}
 
     private final Unicorn uc;
     private final CpuModel cpu;
@@ -558,9 +559,10 @@ final class Board implements EngineHooks, AutoCloseable {
         }
     }
 
-    /** The timers look at the counter, the UART at the console input; their lines follow. */
+    /** The timers look at the counter, the RTC at its match, the UART at the console input; their lines follow. */
     private void pollSources() {
         irq.timer().poll();
+        irq.rtc().poll();
         irq.uart().pollInput();
     }
 
@@ -580,7 +582,7 @@ final class Board implements EngineHooks, AutoCloseable {
             return;
         }
         irq.uart().flushOutput();
-        long deadline = irq.timer().nextDeadlineNanos();
+        long deadline = Math.min(irq.timer().nextDeadlineNanos(), irq.rtc().nextDeadlineNanos());
         long now = System.nanoTime();
         long wait = deadline == Long.MAX_VALUE ? IDLE_SLEEP_NANOS : Math.min(IDLE_SLEEP_NANOS * 100, deadline - now);
         if (wait > 0) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param append     {@code -append}: the kernel command line, or null
  * @param dtb        {@code -dtb}: a device tree to use instead of the generated one, or null
  * @param dumpDtb    {@code -M virt,dumpdtb=FILE}: write the device tree there and run nothing, or null
+ * @param highmem    {@code -M virt,highmem=on|off}: the PCIe host's high ECAM and 64-bit window
+ *                   (on, QEMU's default), or the low ECAM, no 64-bit window and RAM below 4 GiB
  * @param fwCfg      {@code -fw_cfg} files, in order
  * @param devices    extra devices ({@code --device}), created by their providers
  * @param flashDrives {@code -drive if=pflash} images, each with its bank resolved
@@ -42,6 +44,7 @@ public record MachineConfig(
         String append,
         Path dtb,
         Path dumpDtb,
+        boolean highmem,
         List<FwCfgEntry> fwCfg,
         List<DeviceSpec> devices,
         List<FlashDrive> flashDrives,
@@ -81,6 +84,7 @@ public record MachineConfig(
         b.append = append;
         b.dtb = dtb;
         b.dumpDtb = dumpDtb;
+        b.highmem = highmem;
         b.fwCfg.addAll(fwCfg);
         b.devices.addAll(devices);
         b.flashDrives.addAll(flashDrives);
@@ -93,7 +97,7 @@ public record MachineConfig(
         return b;
     }
 
-    /** Builds a {@link MachineConfig}; defaults: cortex-a57, 128 MiB, no console, no limits. */
+    /** Builds a {@link MachineConfig}; defaults: cortex-a57, 128 MiB, highmem, no console, no limits. */
     public static final class Builder {
         private CpuModel cpu = CpuModel.CORTEX_A57;
         private long ramSize = DEFAULT_RAM;
@@ -103,6 +107,7 @@ public record MachineConfig(
         private String append;
         private Path dtb;
         private Path dumpDtb;
+        private boolean highmem = true;
         private final List<FwCfgEntry> fwCfg = new ArrayList<>();
         private final List<DeviceSpec> devices = new ArrayList<>();
         private final List<FlashDrive> flashDrives = new ArrayList<>();
@@ -123,6 +128,7 @@ public record MachineConfig(
         public Builder append(String v) { append = v; return this; }
         public Builder dtb(Path v) { dtb = v; return this; }
         public Builder dumpDtb(Path v) { dumpDtb = v; return this; }
+        public Builder highmem(boolean v) { highmem = v; return this; }
         public Builder fwCfg(FwCfgEntry v) { fwCfg.add(v); return this; }
         public Builder device(DeviceSpec v) { devices.add(v); return this; }
         public Builder flashDrive(FlashDrive v) { flashDrives.add(v); return this; }
@@ -134,7 +140,7 @@ public record MachineConfig(
         public Builder traceOut(PrintStream v) { traceOut = v; return this; }
 
         public MachineConfig build() {
-            return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, fwCfg, devices,
+            return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, highmem, fwCfg, devices,
                     flashDrives, noReboot, nographic, limits, console, trace, traceOut);
         }
     }

@@ -15,9 +15,15 @@ import dev.virtfw.machine.bus.MmioDevice;
 import dev.virtfw.machine.bus.MmioDeviceProvider;
 import dev.virtfw.machine.devices.FwCfgMmio;
 import dev.virtfw.machine.devices.Pl011;
+import dev.virtfw.machine.devices.Pl031;
+import dev.virtfw.machine.devices.Pl061;
+import dev.virtfw.machine.devices.VirtioMmio;
 import dev.virtfw.machine.dt.HostEntropy;
 import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.irq.Gicv2;
+import dev.virtfw.machine.irq.Gicv2m;
+import dev.virtfw.machine.pci.Gpex;
+import dev.virtfw.machine.pci.PcieLayout;
 import dev.virtfw.machine.timer.GenericTimer;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.Preloader;
@@ -26,6 +32,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,17 +43,24 @@ import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * QEMU's {@code -M virt} for one AArch64 CPU on Unicorn: flash at 0 (two 64 MiB banks), the PL011
- * at 0x0900_0000, fw_cfg at 0x0902_0000, RAM at 0x4000_0000, PSCI over hvc, a generated device
- * tree, and QEMU's two boot modes (firmware with {@code -bios}, or a Linux Image with
- * {@code -kernel}). {@link #create} checks the configuration and prepares everything;
+ * QEMU's {@code -M virt} for one AArch64 CPU on Unicorn: flash at 0 (two 64 MiB banks), the GICv2
+ * and its GICv2m MSI frame, the PL011, PL031 RTC, fw_cfg and PL061 GPIO from 0x0900_0000, 32
+ * virtio-mmio transports with nothing behind them at 0x0A00_0000, the generic PCIe host with an
+ * empty bus, RAM at 0x4000_0000, PSCI over hvc, a generated device tree, and QEMU's two boot modes
+ * (firmware with {@code -bios}, or a Linux Image with {@code -kernel}). {@link #create} checks the configuration and prepares everything;
  * {@link #run()} boots until power-off (resets start a new boot), a fault, or a bound.
  */
 public final class VirtMachine implements AutoCloseable {
     public static final long FLASH_BASE = VirtDeviceTree.FLASH_BASE;
     public static final long FLASH_BANK_SIZE = VirtDeviceTree.FLASH_BANK_SIZE;
     public static final long UART_BASE = 0x0900_0000L;
+    public static final long RTC_BASE = 0x0901_0000L;
     public static final long FW_CFG_BASE = 0x0902_0000L;
+    public static final long GPIO_BASE = 0x0903_0000L;
+    public static final long GIC_V2M_BASE = 0x0802_0000L;
+    public static final long VIRTIO_MMIO_BASE = 0x0A00_0000L;
+    /** QEMU's NUM_VIRTIO_TRANSPORTS. */
+    public static final int VIRTIO_MMIO_TRANSPORTS = 32;
     public static final long RAM_BASE = 0x4000_0000L;
     /** Smallest RAM accepted: room for a device tree and a small guest. */
     public static final long MIN_RAM = 16L << 20;
@@ -54,6 +68,18 @@ public final class VirtMachine implements AutoCloseable {
     public static final long MAX_RAM = 255L << 30;
     /** RAM sizes are whole MiB. */
     public static final long RAM_GRANULE = 1L << 20;
+
+    // QEMU's virt a15irqmap: the SPI of each device
+    static final int SPI_UART = 1;
+    static final int SPI_RTC = 2;
+    static final int SPI_PCIE = 3;
+    static final int SPI_GPIO = 7;
+    static final int SPI_MMIO = 16;
+    static final int SPI_GIC_V2M = 48;
+    /** QEMU's NUM_GICV2M_SPIS. */
+    static final int GIC_V2M_SPIS = 64;
+    /** With highmem off, RAM must end below 4 GiB (QEMU: "Addressing limited to 32 bits"). */
+    static final long LOW_MEMORY_TOP = 1L << 32;
 
     /** QEMU's virt: the boot CPU's MPIDR affinity is 0. */
     static final long BOOT_CPU_AFFINITY = 0;
@@ -68,6 +94,7 @@ public final class VirtMachine implements AutoCloseable {
     /** The EL1 physical timer on PPI 14 (INTID 30), the virtual timer on PPI 11 (INTID 27). */
     private final GenericTimer timer = new GenericTimer(gic.line(30), gic.line(27));
     private Pl011 uart;
+    private Pl031 rtc;
     private final InputFile bios;
     private final InputFile kernel;
     private final InputFile initrd;
@@ -89,7 +116,7 @@ public final class VirtMachine implements AutoCloseable {
         this.unassigned = new UnassignedAccesses(
                 config.trace().contains(UnassignedAccesses.TRACE_NAME) ? config.traceOut() : null);
         try {
-            checkRam(config.ramSize());
+            checkRam(config.ramSize(), config.highmem());
             this.bios = config.bios() == null ? null : own(InputFile.map(config.bios(), "-bios"));
             if (bios != null && bios.size() > FLASH_BANK_SIZE) {
                 throw new ConfigException("-bios: " + config.bios() + " is " + bios.size()
@@ -123,11 +150,22 @@ public final class VirtMachine implements AutoCloseable {
             this.flash = flashBanks();
 
             DeviceEnvironment env = DeviceEnvironment.of(ram, config.console());
+            // In the order QEMU 7.2's machvirt_init creates them: the device tree lists them in reverse.
             bus.register(gic.distributor());
             bus.register(gic.cpuInterface());
-            // SPI 1 (VIRT_UART), INTID 33.
-            uart = new Pl011(UART_BASE, config.console(), gic.line(32 + 1));
+            bus.register(new Gicv2m(GIC_V2M_BASE, gic, SPI_GIC_V2M, GIC_V2M_SPIS));
+            uart = new Pl011(UART_BASE, config.console(), gic.line(32 + SPI_UART));
             bus.register(uart);
+            rtc = new Pl031(RTC_BASE, InstantSource.system(), gic.spi(SPI_RTC));
+            bus.register(rtc);
+            Gpex pcie = new Gpex(PcieLayout.virt(config.highmem()), SPI_PCIE);
+            bus.register(pcie.ecam());
+            pcie.windows().forEach(bus::register);
+            bus.register(new Pl061(GPIO_BASE, gic.spi(SPI_GPIO)));
+            // QEMU creates the transports from 0 up but their nodes from the last down.
+            for (int n = VIRTIO_MMIO_TRANSPORTS - 1; n >= 0; n--) {
+                bus.register(new VirtioMmio(VIRTIO_MMIO_BASE + n * VirtioMmio.SIZE, gic.spi(SPI_MMIO + n)));
+            }
             FwCfgItems items = fwCfgItems();
             FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, ram));
             bus.register(fwCfg);
@@ -200,6 +238,15 @@ public final class VirtMachine implements AutoCloseable {
     private <T extends AutoCloseable> T own(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    static void checkRam(long size, boolean highmem) {
+        checkRam(size);
+        long excess = RAM_BASE + size - LOW_MEMORY_TOP;
+        if (!highmem && excess > 0) {
+            // QEMU 7.2's words (hw/arm/virt.c)
+            throw new ConfigException("Addressing limited to 32 bits, but memory exceeds it by " + excess + " bytes");
+        }
     }
 
     static void checkRam(long size) {
@@ -455,7 +502,7 @@ public final class VirtMachine implements AutoCloseable {
             args = new long[] {0, 0, 0, 0};
         }
         lastDtb = dtb;
-        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, config.console().input());
+        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, rtc, config.console().input());
         try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY), interrupts,
                 config.limits().maxInstructions())) {
             synchronized (this) {

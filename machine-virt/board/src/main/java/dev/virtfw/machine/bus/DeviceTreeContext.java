@@ -1,6 +1,8 @@
 package dev.virtfw.machine.bus;
 
 import dev.virtfw.devicetree.Node;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a device needs to describe itself: the node to add its own under (the root) and the nodes
@@ -8,6 +10,16 @@ import dev.virtfw.devicetree.Node;
  *
  * @param parent                the node to add the device's node under
  * @param apbClock              the fixed 24 MHz {@code apb-pclk} clock PrimeCell devices name
- * @param interruptController   the GIC, for {@code interrupt-parent}
+ * @param interruptController   the GIC, for {@code interrupt-parent} and interrupt maps
+ * @param msiController         the MSI controller (the GICv2m frame) when the board has one
  */
-public record DeviceTreeContext(Node parent, Node apbClock, Node interruptController) {}
+public record DeviceTreeContext(Node parent, Node apbClock, Node interruptController, Optional<Node> msiController) {
+    public DeviceTreeContext {
+        Objects.requireNonNull(msiController, "msiController");
+    }
+
+    /** A context without an MSI controller. */
+    public DeviceTreeContext(Node parent, Node apbClock, Node interruptController) {
+        this(parent, apbClock, interruptController, Optional.empty());
+    }
+}

@@ -3,7 +3,7 @@ package dev.virtfw.machine.bus;
 import dev.virtfw.machine.ConfigException;
 import dev.virtfw.machine.GuestFaultException;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +31,7 @@ public final class MmioBus {
     }
 
     private final TreeMap<Long, MmioDevice> devices = new TreeMap<>();
+    private final List<MmioDevice> registered = new ArrayList<>();
     private Tracer tracer;
     /** The device of the previous access (accesses come in runs to one device); null before the first. */
     private MmioDevice last;
@@ -50,6 +51,7 @@ public final class MmioBus {
                     + ") overlaps " + other.name() + " at [" + hex(other.base()) + ", " + hex(other.base() + other.size()) + ")");
         }
         devices.put(base, device);
+        registered.add(device);
     }
 
     /** Only accesses that reach a device are traced; null switches tracing off. */
@@ -57,8 +59,9 @@ public final class MmioBus {
         this.tracer = tracer;
     }
 
-    public Collection<MmioDevice> devices() {
-        return devices.values();
+    /** Every device, in the order they were registered. */
+    public List<MmioDevice> devices() {
+        return Collections.unmodifiableList(registered);
     }
 
     /**

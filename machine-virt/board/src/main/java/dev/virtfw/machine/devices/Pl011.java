@@ -60,7 +60,7 @@ public final class Pl011 implements MmioDevice {
     static final int IFLS_RESET = 0x12;
 
     /** UARTPeriphID0-3 then UARTPCellID0-3 (TRM 3.3.15-3.3.16), as QEMU's pl011 reports them. */
-    private static final int[] ID = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+    private static final PrimeCellId ID = new PrimeCellId(UARTPERIPHID0, 0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1);
 
     private final long base;
     private final Console console;
@@ -163,7 +163,7 @@ public final class Pl011 implements MmioDevice {
             case UARTRIS -> rawStatus();
             case UARTMIS -> rawStatus() & imsc;
             case UARTDMACR -> dmacr;
-            default -> reg >= UARTPERIPHID0 && reg <= 0xFFC ? ID[(reg - UARTPERIPHID0) >> 2] : 0;
+            default -> ID.covers(reg) ? ID.read(reg) : 0;
         };
     }
 

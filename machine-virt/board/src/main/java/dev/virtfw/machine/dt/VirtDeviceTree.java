@@ -2,21 +2,24 @@ package dev.virtfw.machine.dt;
 
 import dev.virtfw.devicetree.DeviceTree;
 import dev.virtfw.devicetree.Node;
+import dev.virtfw.devicetree.Property;
 import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.irq.Gicv2m;
 import dev.virtfw.machine.unicorn.CpuModel;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * The device tree of the virt board as QEMU 7.2's hw/arm/virt.c builds it for one CPU and GICv2,
- * limited to what this board has: the same node names, compatible strings, reg values and phandle
- * numbers (QEMU starts its phandles at 0x8000: apb-pclk, then the CPU, then the GIC). Devices add
- * their own nodes. Left out because they are not emulated: PCIe, virtio-mmio, the platform bus,
- * the PL031 RTC, the PL061 GPIO and its gpio-keys, and the GICv2m MSI frame.
+ * The device tree of the virt board as QEMU 7.2's hw/arm/virt.c builds it for one CPU and GICv2:
+ * the same node names, compatible strings, reg values, phandle numbers (QEMU starts at 0x8000:
+ * apb-pclk, the CPU, the GIC, the GICv2m frame, the PL061), node order and property order. Devices
+ * add their own nodes, in the reverse of the order they were registered on the bus: QEMU's libfdt
+ * puts each new node before its siblings, so the board registers its devices in the order QEMU
+ * creates them. The platform bus is an empty container (no dynamic devices), as in QEMU's tree.
  */
 public final class VirtDeviceTree {
     // hw/arm/virt.c base_memmap
@@ -26,6 +29,8 @@ public final class VirtDeviceTree {
     public static final long GIC_DIST_SIZE = 0x1_0000L;
     public static final long GIC_CPU_BASE = 0x0801_0000L;
     public static final long GIC_CPU_SIZE = 0x1_0000L;
+    public static final long PLATFORM_BUS_BASE = 0x0C00_0000L;
+    public static final long PLATFORM_BUS_SIZE = 0x0200_0000L;
 
     static final int PHANDLE_APB_PCLK = 0x8000;
     static final int PHANDLE_CPU0 = 0x8001;
@@ -50,9 +55,10 @@ public final class VirtDeviceTree {
 
     /**
      * Builds the tree for {@code cpu}, RAM at {@code ramBase} of {@code ramSize} bytes and the given
-     * devices; {@code rng} fills /chosen's rng-seed and kaslr-seed as QEMU does.
+     * devices in the order they were registered; {@code rng} fills /chosen's rng-seed and
+     * kaslr-seed as QEMU does.
      */
-    public static DeviceTree build(CpuModel cpu, long ramBase, long ramSize, Collection<MmioDevice> devices,
+    public static DeviceTree build(CpuModel cpu, long ramBase, long ramSize, List<MmioDevice> devices,
                                    RandomGenerator rng) {
         Node root = Node.root();
         Node gic = root.addChild("intc@" + Long.toHexString(GIC_DIST_BASE));
@@ -82,6 +88,8 @@ public final class VirtDeviceTree {
         gic.putU32("#address-cells", 2);
         gic.putEmpty("interrupt-controller");
         gic.putU32("#interrupt-cells", 3);
+        Optional<Node> msi = devices.stream().filter(Gicv2m.class::isInstance).map(Gicv2m.class::cast)
+                .findFirst().map(v2m -> v2m.addFrameNode(gic));
 
         Node clock = root.addChild("apb-pclk");
         clock.putU32("phandle", PHANDLE_APB_PCLK);
@@ -90,11 +98,16 @@ public final class VirtDeviceTree {
         clock.putU32("#clock-cells", 0);
         clock.putString("compatible", "fixed-clock");
 
-        // QEMU's nodes come out highest address first (libfdt adds each new node before the others).
-        DeviceTreeContext context = new DeviceTreeContext(root, clock, gic);
-        List<MmioDevice> ordered = new ArrayList<>(devices);
-        ordered.sort(Comparator.comparingLong(MmioDevice::base).reversed());
-        for (MmioDevice d : ordered) {
+        Node platformBus = root.addChild("platform-bus@" + Long.toHexString(PLATFORM_BUS_BASE));
+        platformBus.putReference("interrupt-parent", gic);
+        platformBus.putU32("ranges", 0, 0, (int) PLATFORM_BUS_BASE, (int) PLATFORM_BUS_SIZE);
+        platformBus.putU32("#address-cells", 1);
+        platformBus.putU32("#size-cells", 1);
+        platformBus.putString("compatible", "qemu,platform", "simple-bus");
+
+        // The last device QEMU creates comes first (libfdt adds each new node before the others).
+        DeviceTreeContext context = new DeviceTreeContext(root, clock, gic, msi);
+        for (MmioDevice d : devices.reversed()) {
             d.addDeviceTreeNode(context);
         }
 
@@ -110,8 +123,8 @@ public final class VirtDeviceTree {
         Node cpus = root.addChild("cpus");
         cpus.putU32("#size-cells", 0);
         cpus.putU32("#address-cells", 1);
-        Node cpu0 = cpus.addChild("cpu@0");
         Node core0 = cpus.addChild("cpu-map").addChild("socket0").addChild("cluster0").addChild("core0");
+        Node cpu0 = cpus.addChild("cpu@0");
         core0.putReference("cpu", cpu0);
         cpu0.putU32("phandle", PHANDLE_CPU0);
         cpu0.putU32("reg", 0);
@@ -131,6 +144,10 @@ public final class VirtDeviceTree {
         devices.stream().filter(d -> d.name().equals("pl011")).min(Comparator.comparingLong(MmioDevice::base))
                 .ifPresent(uart -> chosen.putString("stdout-path", "/pl011@" + Long.toHexString(uart.base())));
         reseed(chosen, rng);
+        // QEMU's order after the devices (the GIC and the clock were made first, for references)
+        for (Node n : List.of(pmu, gic, flash, cpus, timer, clock, chosen)) {
+            root.moveChildToEnd(n.name());
+        }
         return new DeviceTree(root);
     }
 
@@ -147,19 +164,45 @@ public final class VirtDeviceTree {
     /**
      * What QEMU's hw/arm/boot.c arm_load_dtb writes into any tree (generated or -dtb) at boot:
      * /chosen bootargs when a command line is given, linux,initrd-start/-end when an initrd was
-     * loaded (in the root's #address-cells, 2 here), and /memory's reg.
+     * loaded (one cell each, as QEMU writes them), and /memory's reg.
      */
     public static void applyBootInfo(DeviceTree tree, long ramBase, long ramSize, String bootargs,
                                      long initrdStart, long initrdSize) {
         Node root = tree.root();
         Node chosen = root.child("chosen").orElseGet(() -> root.addChild("chosen"));
         if (bootargs != null && !bootargs.isEmpty()) {
-            chosen.putString("bootargs", bootargs);
+            setprop(chosen, "bootargs", n -> n.putString("bootargs", bootargs));
         }
         if (initrdSize > 0) {
-            chosen.putU64("linux,initrd-start", initrdStart);
-            chosen.putU64("linux,initrd-end", initrdStart + initrdSize);
+            setprop(chosen, "linux,initrd-start", n -> putAddress(n, "linux,initrd-start", initrdStart));
+            setprop(chosen, "linux,initrd-end", n -> putAddress(n, "linux,initrd-end", initrdStart + initrdSize));
         }
-        root.child("memory").ifPresent(m -> m.putU64("reg", ramBase, ramSize));
+        root.child("memory").ifPresent(m -> setprop(m, "reg", n -> n.putU64("reg", ramBase, ramSize)));
+    }
+
+    /**
+     * QEMU 7.2 writes the initrd bounds as one cell (qemu_fdt_setprop_cell), which its layout keeps
+     * below 4 GiB; an address above would take two cells here rather than be cut.
+     */
+    private static void putAddress(Node node, String name, long address) {
+        if (address >>> 32 == 0) {
+            node.putU32(name, (int) address);
+        } else {
+            node.putU64(name, address);
+        }
+    }
+
+    /**
+     * libfdt's fdt_setprop on a finished tree, as QEMU's boot code calls it: a property the node
+     * has is replaced in place, a new one goes before the node's other properties.
+     */
+    static void setprop(Node node, String name, Consumer<Node> put) {
+        boolean isNew = node.property(name).isEmpty();
+        put.accept(node);
+        if (isNew) {
+            List<Property> others = node.properties().stream().filter(p -> !p.name().equals(name)).toList();
+            others.forEach(o -> node.remove(o.name()));
+            others.forEach(node::put);
+        }
     }
 }

@@ -134,6 +134,11 @@ public final class Gicv2 {
         return high -> setLevel(intid, high);
     }
 
+    /** Shared peripheral interrupt {@code n}: INTID 32 + n. */
+    public Spi spi(int n) {
+        return new Spi(n, line(INTERNAL + n));
+    }
+
     /** Power-on state: everything disabled, nothing pending or active, PPIs level, SGIs edge. */
     public void reset() {
         java.util.Arrays.fill(enabled, false);

@@ -17,10 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A device from the test class path, added by configuration alone and driven by a guest. */
+/**
+ * A device from the test class path, added by configuration alone and driven by a guest, at
+ * 0x0a10_0000: free on QEMU's virt, after the virtio-mmio transports.
+ */
 class PluginDeviceTest {
     static final String PROGRAM = """
-                ldr     x27, =0x0a000000
+                ldr     x27, =0x0a100000
                 ldr     x0, [x27]               // one 8-byte read of the ID
                 bl      print_hex
                 ldr     w0, [x27]               // the same ID as two 4-byte reads
@@ -44,11 +47,11 @@ class PluginDeviceTest {
         Path fw = Assembler.toFile(Assembler.assemble(PROGRAM, 0), ".bin");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MachineConfig config = MachineConfig.builder().bios(fw)
-                .device(DeviceSpec.parse("test-scratch,base=0x0a000000,id=0xfeedface12345678"))
+                .device(DeviceSpec.parse("test-scratch,base=0x0a100000,id=0xfeedface12345678"))
                 .console(Console.scripted("", out)).build();
         try (VirtMachine m = VirtMachine.create(config)) {
             assertThat(m.run().reason()).isEqualTo(RunResult.Reason.POWER_OFF);
-            var node = Dtb.parse(m.lastDeviceTree()).find("/scratch@a000000").orElseThrow();
+            var node = Dtb.parse(m.lastDeviceTree()).find("/scratch@a100000").orElseThrow();
             assertThat(node.property("compatible").orElseThrow().asString()).isEqualTo("virtfw,test-scratch");
         }
         assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo("""
@@ -62,10 +65,10 @@ class PluginDeviceTest {
     @Test
     void aDeviceThatThrowsStopsTheMachineWithATypedFailureAndTheJvmLives() {
         Path fw = Assembler.toFile(Assembler.assemble("""
-                    ldr x1, =0x0a000000
+                    ldr x1, =0x0a100000
                     ldr w0, [x1, #0x10]
                 """, 0), ".bin");
-        MachineConfig config = MachineConfig.builder().bios(fw).device(DeviceSpec.parse("test-faulty,base=0x0a000000")).build();
+        MachineConfig config = MachineConfig.builder().bios(fw).device(DeviceSpec.parse("test-faulty,base=0x0a100000")).build();
         assertThatThrownBy(() -> VirtMachine.run(config)).isInstanceOf(dev.virtfw.machine.MachineFailureException.class)
                 .hasMessage("internal error while the guest ran (pc 0x4): java.lang.IllegalStateException: device bug at offset 16")
                 .hasCauseInstanceOf(IllegalStateException.class);
@@ -74,7 +77,7 @@ class PluginDeviceTest {
     @Test
     void aDeviceSeesGuestMemoryToLookUpAndSliceButNotTheBoardsRam() {
         MachineConfig config = MachineConfig.builder()
-                .device(DeviceSpec.parse("test-scratch,base=0x0a000000,id=1")).build();
+                .device(DeviceSpec.parse("test-scratch,base=0x0a100000,id=1")).build();
         try (VirtMachine m = VirtMachine.create(config)) {
             var memory = ScratchDeviceProvider.lastEnvironment.memory();
             assertThat(memory).isNotInstanceOf(dev.virtfw.machine.memory.GuestRam.class);
@@ -88,7 +91,7 @@ class PluginDeviceTest {
 
     @Test
     void anUnknownTypeNamesTheKnownOnes() {
-        MachineConfig config = MachineConfig.builder().device(DeviceSpec.parse("nosuch,base=0x0a000000")).build();
+        MachineConfig config = MachineConfig.builder().device(DeviceSpec.parse("nosuch,base=0x0a100000")).build();
         assertThatThrownBy(() -> VirtMachine.create(config)).isInstanceOf(ConfigException.class)
                 .hasMessage("--device nosuch: no such device type (known: pl011, test-faulty, test-scratch)");
     }

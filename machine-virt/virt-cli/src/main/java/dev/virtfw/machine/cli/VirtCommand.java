@@ -51,7 +51,8 @@ public final class VirtCommand {
 
     /** The options in help order: short (single-dash) name or null, long name or null, value label, text. */
     private static final Options OPTIONS = new Options()
-            .addOption(opt("M", "machine", "virt[,dumpdtb=FILE]", "The board: only virt."))
+            .addOption(opt("M", "machine", "virt[,prop=value...]", "The board: virt (or virt-7.2); properties dumpdtb=FILE,"
+                    + " highmem=on|off, acpi=off, gic-version=2, its=on|off. Given again, the properties merge."))
             .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
             .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
             .addOption(opt("smp", null, "[cpus=]1", "CPUs: only 1 (one CPU is emulated)."))
@@ -69,7 +70,9 @@ public final class VirtCommand {
             .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
             .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
             .addOption(opt("display", null, "none", "Display: only none."))
-            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011), or with unassigned each address the guest touched where nothing is mapped."))
+            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011, pl031, pl061,"
+                    + " virtio-mmio, pcie-ecam, gicv2m, ...), or with unassigned each address the guest touched where"
+                    + " nothing is mapped."))
             .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
             .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
             .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
@@ -211,10 +214,7 @@ public final class VirtCommand {
 
 
     private void applyOptions(MachineConfig.Builder b) {
-        String machine = last("machine");
-        if (machine != null) {
-            applyMachine(b, machine);
-        }
+        MachineOptions.apply(all("machine"), b);
         String cpu = last("cpu");
         if (cpu != null) {
             b.cpu(cpuModel("-cpu", cpu));
@@ -274,22 +274,6 @@ public final class VirtCommand {
             b.limits(limits(instructions == null ? null : Cli.number("--max-instructions", instructions, Long::valueOf),
                     seconds == null ? null : Cli.number("--time-limit", seconds, Double::valueOf),
                     "--max-instructions", "--time-limit"));
-        }
-    }
-
-    private static void applyMachine(MachineConfig.Builder b, String spec) {
-        String[] parts = spec.split(",", -1);
-        String type = parts[0].startsWith("type=") ? parts[0].substring("type=".length()) : parts[0];
-        if (!type.equals("virt")) {
-            throw new CliException(ExitCode.INVALID_INPUT, "-M " + spec + ": only the virt machine is supported");
-        }
-        for (int i = 1; i < parts.length; i++) {
-            if (parts[i].startsWith("dumpdtb=") && parts[i].length() > "dumpdtb=".length()) {
-                b.dumpDtb(Path.of(parts[i].substring("dumpdtb=".length())));
-            } else {
-                throw new CliException(ExitCode.INVALID_INPUT, "-M " + spec + ": unsupported machine option '"
-                        + parts[i] + "' (only dumpdtb=FILE)");
-            }
         }
     }
 

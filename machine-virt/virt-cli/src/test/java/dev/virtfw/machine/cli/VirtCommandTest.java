@@ -89,6 +89,21 @@ class VirtCommandTest {
     }
 
     @Test
+    @DisplayName("-M given several times merges its properties, as QEMU's -machine does")
+    void machinePropertiesMerge(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("virt.dtb");
+        Outcome o = run("-M", "highmem=off", "-machine", "virt-7.2,dumpdtb=" + f, "-M", "acpi=off,its=off,gic-version=2");
+        assertThat(o.status()).as(o.stderr()).isZero();
+        var pcie = Dtb.parse(Files.readAllBytes(f)).find("/pcie@10000000").orElseThrow();
+        assertThat(pcie.property("reg").orElseThrow().asU64Array()).containsExactly(0x3f00_0000L, 0x100_0000L);
+
+        o = run("-M", "virt,highmem=off,dumpdtb=" + f, "-M", "highmem=on", "-M", "acpi=auto");
+        assertThat(o.status()).as(o.stderr()).isZero();
+        pcie = Dtb.parse(Files.readAllBytes(f)).find("/pcie@10000000").orElseThrow();
+        assertThat(pcie.property("reg").orElseThrow().asU64Array()).containsExactly(0x40_1000_0000L, 0x1000_0000L);
+    }
+
+    @Test
     @DisplayName("as in QEMU, an option given twice takes its last value; -fw_cfg and -drive add up")
     void lastValueWins(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("virt.dtb");
@@ -252,7 +267,21 @@ class VirtCommandTest {
         void otherMachinesAndOptions() {
             assertOneErrorLine(run("-M", "sbsa-ref"), 2, "virt: error: -M sbsa-ref: only the virt machine is supported");
             assertOneErrorLine(run("-M", "virt,gic-version=3"), 2,
-                    "virt: error: -M virt,gic-version=3: unsupported machine option 'gic-version=3' (only dumpdtb=FILE)");
+                    "virt: error: -M virt,gic-version=3: only the GICv2 is emulated (gic-version=2)");
+            assertOneErrorLine(run("-M", "virt,gic-version=max"), 2,
+                    "virt: error: -M virt,gic-version=max: only the GICv2 is emulated (gic-version=2)");
+            assertOneErrorLine(run("-M", "virt,gic-version=7"), 2,
+                    "virt: error: -M virt,gic-version=7: gic-version: valid values are 2, 3, 4, host and max (only 2 is emulated)");
+            assertOneErrorLine(run("-M", "virt,acpi=on"), 2,
+                    "virt: error: -M virt,acpi=on: ACPI tables are not generated (only acpi=off or auto)");
+            assertOneErrorLine(run("-M", "virt,highmem=maybe"), 2,
+                    "virt: error: -M virt,highmem=maybe: parameter 'highmem' expects 'on' or 'off'");
+            assertOneErrorLine(run("-M", "virt,secure=on"), 2, "virt: error: -M virt,secure=on: unsupported machine"
+                    + " option 'secure=on' (supported: dumpdtb, highmem, acpi, its, gic-version)");
+            assertOneErrorLine(run("-M", "virt,highmem"), 2,
+                    "virt: error: -M virt,highmem: expected '=' after parameter 'highmem'");
+            assertOneErrorLine(run("-M", "virt,highmem=off", "-m", "4G"), 2,
+                    "virt: error: Addressing limited to 32 bits, but memory exceeds it by 1073741824 bytes");
             assertOneErrorLine(run("-cpu", "cortex-a15"), 2,
                     "virt: error: -cpu cortex-a15: unknown CPU (known: cortex-a57, cortex-a53, cortex-a72, max)");
             assertOneErrorLine(run("-serial", "pty"), 2, "virt: error: -serial pty: only stdio or mon:stdio is supported");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class FaultyPluginOnTheCommandLineTest {
     static Path firmware() {
         return Assembler.toFile(Assembler.assemble("""
-                    ldr x1, =0x0a000000
+                    ldr x1, =0x0a100000
                     ldr w0, [x1, #0x10]
                 """, 0), ".bin");
     }
@@ -23,7 +23,7 @@ class FaultyPluginOnTheCommandLineTest {
     void aDeviceThatThrowsIsOneLineWithTheInternalErrorStatus() {
         Path fw = firmware();
         StringWriter err = new StringWriter();
-        int status = VirtCommand.run(new String[] {"-bios", fw.toString(), "--device", "test-faulty,base=0x0a000000"},
+        int status = VirtCommand.run(new String[] {"-bios", fw.toString(), "--device", "test-faulty,base=0x0a100000"},
                 Console.none(), new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertThat(status).isEqualTo(4);
         assertThat(err.toString()).hasLineCount(1).startsWith("virt: error: internal error while the guest ran");
@@ -33,7 +33,7 @@ class FaultyPluginOnTheCommandLineTest {
     void verboseAddsTheStackTraceDownToTheDevicesBug() {
         StringWriter err = new StringWriter();
         int status = VirtCommand.run(new String[] {"--verbose", "-bios", firmware().toString(), "--device",
-                "test-faulty,base=0x0a000000"}, Console.none(), new PrintWriter(new StringWriter()), new PrintWriter(err));
+                "test-faulty,base=0x0a100000"}, Console.none(), new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertThat(status).isEqualTo(4);
         assertThat(err.toString().lines().toList().getFirst()).startsWith("virt: error: internal error while the guest ran");
         assertThat(err.toString()).contains("dev.virtfw.machine.MachineFailureException")
