@@ -18,6 +18,8 @@ final class FdtSpec {
     static final int FDT_LAST_COMP_VERSION = 16;
     /** The oldest version read: version 16 dropped full paths as node names. */
     static final int FDT_MIN_READ_VERSION = 16;
+    /** The oldest version libfdt edits in place (fdt_open_into refuses older blobs). */
+    static final int FDT_MIN_EDIT_VERSION = 16;
     /**
      * The largest version field taken as a real (future) version; with last_comp_version at most
      * 17 such a blob is read like libfdt reads it. A larger field (0xffffffff...) is refused as
