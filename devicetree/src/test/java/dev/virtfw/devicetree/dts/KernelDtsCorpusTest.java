@@ -34,7 +34,7 @@ class KernelDtsCorpusTest {
     @TempDir
     Path scratch;
 
-    private static Path folder(String property) {
+    static Path folder(String property) {
         String value = System.getProperty(property, "");
         assertThat(value).as("system property %s (./test passes it; see scripts/lib.sh)", property).isNotEmpty();
         Path p = Path.of(value);
@@ -42,7 +42,7 @@ class KernelDtsCorpusTest {
         return p;
     }
 
-    private static int threads() {
+    static int threads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
