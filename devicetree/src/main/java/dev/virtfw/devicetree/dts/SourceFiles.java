@@ -47,8 +47,13 @@ final class SourceFiles {
         return workingDir.resolve(name);
     }
 
-    /** The full name of the first candidate that exists, or a FATAL error as dtc words it. */
-    String locate(String name, String currentDir) {
+    /**
+     * The full name of the first candidate that exists, or a FATAL error as dtc words it. A name
+     * holding a NUL ends there, as the C string dtc passes to fopen does.
+     */
+    String locate(String given, String currentDir) {
+        int nul = given.indexOf('\0');
+        String name = nul < 0 ? given : given.substring(0, nul);
         String first = join(currentDir, name);
         if (Files.isRegularFile(resolve(first))) {
             return first;

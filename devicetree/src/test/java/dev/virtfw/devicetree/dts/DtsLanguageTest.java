@@ -152,6 +152,8 @@ class DtsLanguageTest {
             "/dts-v1/;\n/ { a { phandle = <0>; }; };\n",
             "/ { };\n",
             "/dts-v1/;\n/ { };\n/delete-node/ &nowhere;\n",
+            "/dts-v1/;\n/ { a = /incbin/(\"blob.\0\0bin\"); };\n",
+            "/dts-v1/;\n/include/ \"com\0mon.dtsi\"\n/ { };\n",
         })
         void refusedWithDtcsFirstErrorLine(String text) throws IOException {
             assertRefusedLikeDtc(text);
