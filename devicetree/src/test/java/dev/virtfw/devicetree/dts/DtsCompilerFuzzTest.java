@@ -50,7 +50,8 @@ class DtsCompilerFuzzTest {
         try {
             compiled = DtsCompiler.compile("fuzz.dts", input, options);
         } catch (DtsException refused) {
-            assertThat(refused.getMessage()).isNotBlank().doesNotContain("\n");
+            // dtc's words, with whatever a file name holds (a line break too: the CLI makes it one line)
+            assertThat(refused.getMessage()).isNotBlank();
             return;
         }
         byte[] blob = compiled.toDtb();
