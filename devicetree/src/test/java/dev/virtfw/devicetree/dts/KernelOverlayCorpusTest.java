@@ -152,27 +152,29 @@ class KernelOverlayCorpusTest {
         return bases;
     }
 
-    /** cpp as the kernel build runs it, then dtc -@; cached per source. */
+    /** cpp as the kernel build runs it, then dtc -@; cached per source, and across runs in the tool cache. */
     private byte[] compiled(Path tree, Path src, Map<Path, byte[]> blobs) {
-        byte[] cached = blobs.get(src);
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            Path pre = Files.createTempFile(scratch, src.getFileName().toString(), ".pre");
+        return blobs.computeIfAbsent(src, s -> {
             Path prefixes = Path.of("scripts/dtc/include-prefixes");
-            Dtc.Run cpp = Dtc.run(scratch, tree, List.of("cpp", "-nostdinc", "-I", prefixes.toString(), "-undef",
-                    "-D__DTS__", "-x", "assembler-with-cpp", "-o", pre.toString(), src.toString()));
-            assertThat(cpp.status()).as("cpp %s: %s", src, cpp.err()).isZero();
-            Dtc.Run dtc = Dtc.compile(scratch, tree, pre, "-q", "-@", "-i", src.getParent().toString(), "-i",
-                    prefixes.toString());
+            Path pre = cache(tree).file(src.toString().replace('/', '_') + ".pre", out -> {
+                Dtc.Run cpp = Dtc.run(scratch, tree, List.of("cpp", "-nostdinc", "-I", prefixes.toString(), "-undef",
+                        "-D__DTS__", "-x", "assembler-with-cpp", "-o", out.toString(), src.toString()));
+                assertThat(cpp.status()).as("cpp %s: %s", src, cpp.err()).isZero();
+            });
+            String[] flags = {"-q", "-@", "-i", src.getParent().toString(), "-i", prefixes.toString()};
+            Dtc.Run dtc = cache(tree).run("dtc " + List.of(flags) + " " + pre, () -> Dtc.compile(scratch, tree, pre, flags));
             assertThat(dtc.status()).as("dtc %s: %s", src, dtc.err()).isZero();
-            Files.delete(pre);
-            blobs.put(src, dtc.out());
             return dtc.out();
-        } catch (IOException e) {
-            throw new AssertionError(e);
+        });
+    }
+
+    private ToolCache toolCache;
+
+    private synchronized ToolCache cache(Path tree) {
+        if (toolCache == null) {
+            toolCache = ToolCache.forTree(scratch, tree);
         }
+        return toolCache;
     }
 
     /** null when fdtoverlay and we agree (same bytes, or both refuse). */
