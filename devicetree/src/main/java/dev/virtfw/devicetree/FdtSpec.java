@@ -23,6 +23,8 @@ final class FdtSpec {
      */
     static final int FDT_LAST_OLD_VERSION = 3;
     static final int FDT_MIN_READ_VERSION = 16;
+    /** The oldest version libfdt reads (FDT_FIRSTSUPPORTEDVERSION). */
+    static final int FDT_MIN_LIBFDT_VERSION = 2;
     /** The oldest version libfdt edits in place (fdt_open_into refuses older blobs). */
     static final int FDT_MIN_EDIT_VERSION = 16;
     /**

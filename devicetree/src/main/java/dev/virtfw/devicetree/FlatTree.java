@@ -293,6 +293,14 @@ final class FlatTree {
         return OptionalInt.of(at);
     }
 
+    /** Each node's offset in document order; {@code action} may edit values in place, not move anything. */
+    void forEachNode(java.util.function.IntConsumer action) {
+        firstNode(n -> {
+            action.accept(n);
+            return false;
+        });
+    }
+
     /** The first node, in document order, that passes {@code test} (given its offset). */
     OptionalInt firstNode(IntPredicate test) {
         for (int off = 0; ; off = next(off)) {

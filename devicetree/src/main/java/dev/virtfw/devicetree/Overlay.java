@@ -64,7 +64,8 @@ public final class Overlay {
      * strings block with the names libfdt adds appended in the order it adds them.
      *
      * @throws DtbFormatException if a blob is not a valid DTB
-     * @throws OverlayException if an overlay cannot be applied, or the base's version is below 16
+     * @throws OverlayException if an overlay cannot be applied, the base's version is below 16 or
+     *     an overlay's below 2 (what libfdt refuses)
      */
     public static byte[] apply(byte[] base, List<byte[]> overlays) {
         DeviceTree tree = Dtb.parse(base);
@@ -77,8 +78,13 @@ public final class Overlay {
         for (int i = 0; i < overlays.size(); i++) {
             byte[] blob = overlays.get(i);
             DeviceTree parsed = Dtb.parse(blob);
-            if (MemorySegment.ofArray(blob).get(BE_U32, HDR_VERSION) < FDT_MIN_EDIT_VERSION) {
-                blob = Dtb.write(parsed); // an old-format overlay: only its tree matters
+            int overlayVersion = MemorySegment.ofArray(blob).get(BE_U32, HDR_VERSION);
+            if (overlayVersion < FDT_MIN_LIBFDT_VERSION) {
+                throw new OverlayException(Error.BAD_VERSION, i, "the overlay is a version " + overlayVersion
+                        + " blob; libfdt reads version " + FDT_MIN_LIBFDT_VERSION + " and later");
+            }
+            if (overlayVersion < FDT_MIN_EDIT_VERSION) {
+                blob = Dtb.write(parsed); // versions 2 and 3: only the tree matters, and it is the same
             }
             new Overlay(flat, FlatTree.open(blob, parsed.reservations().size()), i).run();
         }
@@ -103,18 +109,17 @@ public final class Overlay {
     /** libfdt's {@code fdt_find_max_phandle}: the largest phandle (unsigned) of any node, 0 if none. */
     private static int maxPhandle(FlatTree tree) {
         int[] max = {0};
-        tree.firstNode(n -> {
+        tree.forEachNode(n -> {
             int p = tree.phandle(n);
             if (Integer.compareUnsigned(p, max[0]) > 0) {
                 max[0] = p;
             }
-            return false;
         });
         return max[0];
     }
 
     private void adjustPhandles(int delta) {
-        overlay.firstNode(n -> {
+        overlay.forEachNode(n -> {
             for (String key : new String[] {"phandle", "linux,phandle"}) {
                 Optional<byte[]> v = overlay.property(n, key);
                 if (v.isEmpty()) {
@@ -132,7 +137,6 @@ public final class Overlay {
                 }
                 overlay.writeInPlace(n, key, 0, cell((int) raised));
             }
-            return false;
         });
     }
 

@@ -23,7 +23,7 @@ public final class OverlayException extends RuntimeException {
         BAD_FIXUP("FDT_ERR_BADOVERLAY"),
         /** An overlay {@code __symbols__} entry that is not one absolute path string (FDT_ERR_BADVALUE). */
         BAD_SYMBOL("FDT_ERR_BADVALUE"),
-        /** The base blob's version is below 16, which libfdt cannot edit (FDT_ERR_BADVERSION). */
+        /** The base blob's version is below 16, which libfdt cannot edit, or an overlay's below 2 (FDT_ERR_BADVERSION). */
         BAD_VERSION("FDT_ERR_BADVERSION");
 
         private final String libfdtCode;
@@ -51,7 +51,7 @@ public final class OverlayException extends RuntimeException {
         return error;
     }
 
-    /** Which overlay of the call failed, counted from 0. */
+    /** Which overlay of the call failed, counted from 0; -1 when the base is at fault. */
     public int overlayIndex() {
         return overlayIndex;
     }
