@@ -101,10 +101,11 @@ final class SourceFiles {
     }
 
     /**
-     * The whole file ({@code length} -1, the one-argument form), or {@code length} bytes from
-     * {@code offset}, a range that must lie inside the file. dtc reads what there is of a range
-     * that runs past the end, allocating the whole length first; here such a request is refused,
-     * so a mistyped or hostile length cannot make the compiler claim gigabytes.
+     * The whole file ({@code length} -1, the one-argument form), or what the file holds of
+     * {@code length} bytes from {@code offset}: as dtc, a range that runs past the end gives the
+     * bytes up to the end (none when the offset is past it). A length above
+     * {@link #MAX_INCBIN_SIZE} is refused before anything is read (dtc allocates the whole length
+     * first), so a mistyped or hostile length cannot make the compiler claim gigabytes.
      */
     byte[] readBinary(String name, String currentDir, long offset, long length) {
         String full = locate(name, currentDir);
@@ -113,16 +114,13 @@ final class SourceFiles {
             long size = ch.size();
             long start = length == -1 ? 0 : offset;
             long want = length == -1 ? size : length;
-            if (Long.compareUnsigned(start, size) > 0 || Long.compareUnsigned(want, size - start) > 0) {
-                throw DtsException.fatal("/incbin/ of " + Long.toUnsignedString(want) + " bytes at offset "
-                        + Long.toUnsignedString(start) + " runs past the end of \"" + full + "\" (" + size + " bytes)");
+            if (Long.compareUnsigned(want, MAX_INCBIN_SIZE) > 0) {
+                throw DtsException.fatal("/incbin/ of " + Long.toUnsignedString(want) + " bytes from \"" + full
+                        + "\" is larger than " + MAX_INCBIN_SIZE + " bytes");
             }
-            if (want > MAX_INCBIN_SIZE) {
-                throw DtsException.fatal("/incbin/ of " + want + " bytes from \"" + full + "\" is larger than "
-                        + MAX_INCBIN_SIZE + " bytes");
-            }
-            ch.position(start);
-            return readFully(ch, want);
+            long available = Long.compareUnsigned(start, size) >= 0 ? 0 : Math.min(want, size - start);
+            ch.position(Long.compareUnsigned(start, size) >= 0 ? size : start);
+            return readFully(ch, available);
         } catch (IOException e) {
             throw DtsException.fatal("Couldn't open \"" + name + "\": " + e.getMessage());
         }
