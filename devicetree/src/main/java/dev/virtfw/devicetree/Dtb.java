@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>{@link #write} produces version 17 (last compatible version 16). The parse methods accept
  * versions 16 and 17 (and later versions whose last_comp_version is at most 17), as written by
- * dtc, QEMU and this library, and throw {@link DtbFormatException} for anything else.
+ * dtc, QEMU and this library, and the old versions 1 to 3 where dtc reads them (node names stored
+ * as full paths, wide values 8-byte aligned, no boot_cpuid_phys in version 1), and throw
+ * {@link DtbFormatException} for anything else.
  */
 public final class Dtb {
     private Dtb() {}

@@ -33,6 +33,8 @@ final class DtbReader {
     private long sizeStrings;
     private long offRsvmap;
     private int bootCpuid;
+    /** Versions 1 to 3: node names are full paths, values of 8 bytes or more start 8-byte aligned. */
+    private boolean oldFormat;
 
     private DtbReader(MemorySegment seg) {
         this.seg = seg;
@@ -68,17 +70,18 @@ final class DtbReader {
             throw new DtbFormatException(DtbError.BAD_MAGIC, HDR_MAGIC,
                     String.format("magic is 0x%08x, expected 0x%08x", magic, FDT_MAGIC));
         }
-        if (available < HEADER_SIZE_V16) {
+        if (available < HEADER_SIZE_V1) {
             throw new DtbFormatException(DtbError.TRUNCATED, available,
-                    "blob is " + available + " bytes, shorter than the " + HEADER_SIZE_V16 + "-byte header");
+                    "blob is " + available + " bytes, shorter than the " + HEADER_SIZE_V1 + "-byte header of version 1");
         }
         // Both fields are unsigned. A version above 17 is fine while last_comp_version says a
         // version 16/17 reader understands it (as libfdt reads it), up to a plausible bound.
         version = uu32(HDR_VERSION);
         long lastComp = uu32(HDR_LAST_COMP_VERSION);
-        if (version < FDT_MIN_READ_VERSION) {
-            throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION,
-                    "version " + version + " is below " + FDT_MIN_READ_VERSION + ", the oldest this reader knows");
+        if (version == 0 || (version > FDT_LAST_OLD_VERSION && version < FDT_MIN_READ_VERSION)) {
+            throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION, "version " + version
+                    + " was never defined (this reader knows 1 to " + FDT_LAST_OLD_VERSION + " and "
+                    + FDT_MIN_READ_VERSION + " onwards)");
         }
         if (version > FDT_MAX_PLAUSIBLE_VERSION) {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_VERSION, "version " + version + " is above "
@@ -92,7 +95,9 @@ final class DtbReader {
             throw new DtbFormatException(DtbError.BAD_VERSION, HDR_LAST_COMP_VERSION,
                     "last_comp_version " + lastComp + " is above version " + version);
         }
-        int headerSize = version >= 17 ? HEADER_SIZE_V17 : HEADER_SIZE_V16;
+        oldFormat = version <= FDT_LAST_OLD_VERSION;
+        int headerSize = version >= 17 ? HEADER_SIZE_V17 : version >= 3 ? HEADER_SIZE_V16
+                : version == 2 ? HEADER_SIZE_V2 : HEADER_SIZE_V1;
         if (available < headerSize) {
             throw new DtbFormatException(DtbError.TRUNCATED, available,
                     "blob is " + available + " bytes, shorter than the " + headerSize + "-byte header");
@@ -106,7 +111,7 @@ final class DtbReader {
             throw new DtbFormatException(DtbError.TRUNCATED, available, "totalsize says 0x"
                     + Long.toHexString(totalSize) + " bytes, blob has 0x" + Long.toHexString(available));
         }
-        bootCpuid = u32(HDR_BOOT_CPUID_PHYS);
+        bootCpuid = version >= 2 ? u32(HDR_BOOT_CPUID_PHYS) : 0;
 
         offRsvmap = uu32(HDR_OFF_MEM_RSVMAP);
         if (offRsvmap < headerSize || offRsvmap % RESERVE_ALIGN != 0 || offRsvmap + RESERVE_ENTRY_SIZE > totalSize) {
@@ -119,11 +124,12 @@ final class DtbReader {
                     + Long.toHexString(offStruct) + " is not a 4-byte aligned offset inside the blob after the header");
         }
         offStrings = uu32(HDR_OFF_DT_STRINGS);
-        sizeStrings = uu32(HDR_SIZE_DT_STRINGS);
         if (offStrings < headerSize || offStrings > totalSize) {
             throw new DtbFormatException(DtbError.BAD_LAYOUT, HDR_OFF_DT_STRINGS, "off_dt_strings 0x"
                     + Long.toHexString(offStrings) + " is not inside the blob after the header");
         }
+        // Before version 3 the strings block has no size: it runs to the end, as dtc reads it.
+        sizeStrings = version >= 3 ? uu32(HDR_SIZE_DT_STRINGS) : totalSize - offStrings;
         if (offStrings + sizeStrings > totalSize) {
             throw new DtbFormatException(DtbError.BAD_LAYOUT, HDR_SIZE_DT_STRINGS, "strings block [0x"
                     + Long.toHexString(offStrings) + ", +0x" + Long.toHexString(sizeStrings)
@@ -188,6 +194,7 @@ final class DtbReader {
         // quadratically. Valid blobs need at most the strings block once.
         long nameBudget = 2 * sizeStrings + NAME_BUDGET_SLACK;
         ArrayDeque<Node> open = new ArrayDeque<>();
+        ArrayDeque<String> flatNames = new ArrayDeque<>(); // full paths of the open nodes (old format)
         Node root = null;
         long pos = offStruct;
         while (true) {
@@ -205,6 +212,11 @@ final class DtbReader {
                                 "node name runs past the end of the structure block");
                     }
                     String name = latin1(nameStart, nul);
+                    if (oldFormat) {
+                        String flat = name;
+                        name = nameFromPath(flatNames.isEmpty() ? "" : flatNames.peek(), flat, nameStart);
+                        flatNames.push(flat);
+                    }
                     if (open.isEmpty()) {
                         if (root != null) {
                             throw new DtbFormatException(DtbError.BAD_STRUCTURE, pos,
@@ -227,8 +239,10 @@ final class DtbReader {
                                     "node name \"" + name + "\" under " + parent.path() + " is empty or contains '/'");
                         }
                         if (parent.hasChild(name)) {
-                            throw new DtbFormatException(DtbError.DUPLICATE_NAME, nameStart,
-                                    "node " + parent.path() + " has two children named " + name);
+                            // dtc refuses such a blob too (without -f), in these words
+                            throw new DtbFormatException(DtbError.DUPLICATE_NAME, nameStart, "ERROR (duplicate_node_names): "
+                                    + parent.path() + (parent.parent().isPresent() ? "/" : "") + name
+                                    + ": Duplicate node name");
                         }
                         open.push(parent.addChild(name));
                     }
@@ -239,6 +253,9 @@ final class DtbReader {
                         throw new DtbFormatException(DtbError.BAD_STRUCTURE, pos, "FDT_END_NODE without an open node");
                     }
                     open.pop();
+                    if (oldFormat) {
+                        flatNames.pop();
+                    }
                     pos += 4;
                 }
                 case FDT_PROP -> {
@@ -253,6 +270,10 @@ final class DtbReader {
                     long len = uu32(pos + 4);
                     long nameoff = uu32(pos + 8);
                     long valueStart = pos + 12;
+                    if (oldFormat && len >= OLD_FORMAT_WIDE_VALUE) {
+                        // counted from the start of the structure block, as dtc realigns
+                        valueStart = offStruct + align(valueStart - offStruct, OLD_FORMAT_WIDE_VALUE);
+                    }
                     if (len > structEnd - valueStart) {
                         throw new DtbFormatException(DtbError.PROPERTY_OVERRUN, pos + 4, "property length 0x"
                                 + Long.toHexString(len) + " runs past the end of the structure block at 0x"
@@ -286,8 +307,8 @@ final class DtbReader {
                     }
                     Node node = open.peek();
                     if (node.hasProperty(name)) {
-                        throw new DtbFormatException(DtbError.DUPLICATE_NAME, pos,
-                                "node " + node.path() + " has two properties named " + name);
+                        throw new DtbFormatException(DtbError.DUPLICATE_NAME, pos, "ERROR (duplicate_property_names): "
+                                + node.path() + ":" + name + ": Duplicate property name");
                     }
                     byte[] value = new byte[(int) len];
                     MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, valueStart, value, 0, (int) len);
@@ -309,6 +330,19 @@ final class DtbReader {
                         String.format("token 0x%08x", token));
             }
         }
+    }
+
+    /**
+     * A node's name from the full path an old-format blob stores (dtc's nodename_from_path): the
+     * path must extend its parent's; the root's path "/" gives the empty name.
+     */
+    private static String nameFromPath(String parentPath, String path, long offset) {
+        int cut = parentPath.length() + (parentPath.equals("/") ? 0 : 1);
+        if (!path.startsWith(parentPath) || cut > path.length()) {
+            throw new DtbFormatException(DtbError.BAD_NAME, offset,
+                    "path \"" + path + "\" is not valid as a child of \"" + parentPath + "\"");
+        }
+        return path.substring(cut);
     }
 
     /** Offset of the first NUL in [from, end), or -1. */

@@ -69,6 +69,9 @@ public final class DtsPrinter {
                     indent(out, depth);
                     out.append(n.name().isEmpty() ? "/" : n.name()).append(" {\n");
                     for (Property p : n.properties()) {
+                        if (isRedundantName(n, p)) {
+                            continue;
+                        }
                         indent(out, depth + 1);
                         out.append(p.name());
                         appendValue(out, p.value());
@@ -94,6 +97,20 @@ public final class DtsPrinter {
         if (failure[0] != null) {
             throw failure[0];
         }
+    }
+
+    /**
+     * dtc's name_properties check drops a {@code name} property that repeats the node's name before
+     * '@' (the old blob versions carry one in every node): its length is that name's plus one and
+     * it starts with that name.
+     */
+    static boolean isRedundantName(Node n, Property p) {
+        if (!p.name().equals("name")) {
+            return false;
+        }
+        byte[] base = n.baseName().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] v = p.value();
+        return v.length == base.length + 1 && java.util.Arrays.equals(v, 0, base.length, base, 0, base.length);
     }
 
     /**

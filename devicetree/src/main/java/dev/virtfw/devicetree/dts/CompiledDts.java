@@ -25,12 +25,12 @@ public final class CompiledDts {
 
     /** The blob dtc writes with the given layout options ({@code -R}, {@code -S}, {@code -p}, {@code -a}). */
     public byte[] toDtb(BlobLayout layout) {
-        return BlobFlattener.flatten(root, reserves, bootCpuid, layout);
+        return DeepStack.call(() -> BlobFlattener.flatten(root, reserves, bootCpuid, layout));
     }
 
     /** What {@code dtc -I dts -O dts} prints (Latin-1 text: one char per output byte). */
     public String toDts() {
-        return SourcePrinter.print(root, reserves);
+        return DeepStack.call(() -> SourcePrinter.print(root, reserves));
     }
 
     /** The tree in the library's model (read back from {@link #toDtb()}). */

@@ -52,6 +52,10 @@ public final class DtsCompiler {
     }
 
     private static CompiledDts compile(SourceFiles files, String text, String name, DtsOptions options) {
+        return DeepStack.call(() -> compileOnThisThread(files, text, name, options));
+    }
+
+    private static CompiledDts compileOnThisThread(SourceFiles files, String text, String name, DtsOptions options) {
         DtsLexer lexer = new DtsLexer(files, text, name, SourceFiles.dirOf(name));
         DtsParser.Parsed parsed = new DtsParser(lexer, files).parse();
         int bootCpu = options.bootCpu().orElse(parsed.bootCpuid());

@@ -47,8 +47,13 @@ final class SourceFiles {
         return workingDir.resolve(name);
     }
 
-    /** The full name of the first candidate that exists, or a FATAL error as dtc words it. */
-    String locate(String name, String currentDir) {
+    /**
+     * The full name of the first candidate that exists, or a FATAL error as dtc words it. A name
+     * holding a NUL ends there, as the C string dtc passes to fopen does.
+     */
+    String locate(String given, String currentDir) {
+        int nul = given.indexOf('\0');
+        String name = nul < 0 ? given : given.substring(0, nul);
         String first = join(currentDir, name);
         if (Files.isRegularFile(resolve(first))) {
             return first;
@@ -67,42 +72,55 @@ final class SourceFiles {
         return new Opened(readText(full), full, dirOf(full));
     }
 
+    /**
+     * The file's text: as many bytes as its size says, no more (a file that claims 0 bytes, as the
+     * kernel's /proc files do, reads as empty instead of blocking the compiler on an endless read).
+     */
     String readText(String full) {
         Path p = resolve(full);
-        try {
-            if (Files.size(p) > MAX_SOURCE_SIZE) {
+        try (SeekableByteChannel ch = Files.newByteChannel(p)) {
+            long size = ch.size();
+            if (size > MAX_SOURCE_SIZE) {
                 throw DtsException.fatal("\"" + full + "\" is larger than " + MAX_SOURCE_SIZE + " bytes");
             }
-            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            return new String(readFully(ch, size), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw DtsException.fatal("Couldn't open \"" + full + "\": " + e.getMessage());
         }
     }
 
+    /** Up to {@code want} bytes from the channel's position (fewer if it ends first). */
+    private static byte[] readFully(SeekableByteChannel ch, long want) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) want);
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+            // read on
+        }
+        byte[] out = new byte[buf.position()];
+        buf.flip().get(out);
+        return out;
+    }
+
     /**
-     * Up to {@code length} bytes from {@code offset} (all of the rest when length is -1), fewer
-     * when the file ends first, as dtc's /incbin/ reads.
+     * The whole file ({@code length} -1, the one-argument form), or what the file holds of
+     * {@code length} bytes from {@code offset}: as dtc, a range that runs past the end gives the
+     * bytes up to the end (none when the offset is past it). A length above
+     * {@link #MAX_INCBIN_SIZE} is refused before anything is read (dtc allocates the whole length
+     * first), so a mistyped or hostile length cannot make the compiler claim gigabytes.
      */
     byte[] readBinary(String name, String currentDir, long offset, long length) {
         String full = locate(name, currentDir);
         Path p = resolve(full);
         try (SeekableByteChannel ch = Files.newByteChannel(p)) {
             long size = ch.size();
-            long start = Long.compareUnsigned(offset, size) > 0 ? size : offset;
-            long rest = size - start;
-            long want = length == -1 || Long.compareUnsigned(length, rest) > 0 ? rest : length;
-            if (want > MAX_INCBIN_SIZE) {
-                throw DtsException.fatal("/incbin/ of " + want + " bytes from \"" + full + "\" is larger than "
-                        + MAX_INCBIN_SIZE + " bytes");
+            long start = length == -1 ? 0 : offset;
+            long want = length == -1 ? size : length;
+            if (Long.compareUnsigned(want, MAX_INCBIN_SIZE) > 0) {
+                throw DtsException.fatal("/incbin/ of " + Long.toUnsignedString(want) + " bytes from \"" + full
+                        + "\" is larger than " + MAX_INCBIN_SIZE + " bytes");
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) want);
-            ch.position(start);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // read on
-            }
-            byte[] out = new byte[buf.position()];
-            buf.flip().get(out);
-            return out;
+            long available = Long.compareUnsigned(start, size) >= 0 ? 0 : Math.min(want, size - start);
+            ch.position(Long.compareUnsigned(start, size) >= 0 ? size : start);
+            return readFully(ch, available);
         } catch (IOException e) {
             throw DtsException.fatal("Couldn't open \"" + name + "\": " + e.getMessage());
         }

@@ -125,7 +125,12 @@ class DtsLanguageTest {
             assertLikeDtc("""
                     /dts-v1/;
                     /include/ "inc/common.dtsi"
-                    / { all = /incbin/("inc/blob.bin"); part = /incbin/("inc/blob.bin", 2, 3); past = /incbin/("inc/blob.bin", 8, 100); };
+                    / { all = /incbin/("inc/blob.bin"); part = /incbin/("inc/blob.bin", 2, 3); last = /incbin/("inc/blob.bin", 8, 1); };
+                    """);
+            // a range that runs past the end gives what the file holds, as dtc reads it
+            assertLikeDtc("""
+                    /dts-v1/;
+                    / { over = /incbin/("inc/blob.bin", 8, 100); after = /incbin/("inc/blob.bin", 10, 5); zero = /incbin/("inc/blob.bin", 10, 0); };
                     """);
         }
     }
@@ -152,9 +157,50 @@ class DtsLanguageTest {
             "/dts-v1/;\n/ { a { phandle = <0>; }; };\n",
             "/ { };\n",
             "/dts-v1/;\n/ { };\n/delete-node/ &nowhere;\n",
+            "/dts-v1/;\n/ { a = /incbin/(\"blob.\0\0bin\"); };\n",
+            "/dts-v1/;\n/include/ \"com\0mon.dtsi\"\n/ { };\n",
         })
         void refusedWithDtcsFirstErrorLine(String text) throws IOException {
             assertRefusedLikeDtc(text);
+        }
+    }
+
+    /** Where we part from dtc on purpose: hostile sizes and depths end in one clean error. */
+    @Nested
+    class Limits {
+        @Test
+        void anIncbinLengthAboveTheBoundIsRefusedBeforeAnythingIsRead() throws IOException {
+            Files.write(dir.resolve("blob.bin"), new byte[9]);
+            Path src = source("incbin.dts", "/dts-v1/;\n/ { a = /incbin/(\"blob.bin\", 0, 0xffffffffffff); };\n");
+            assertThatThrownBy(() -> DtsCompiler.compile(src.getFileName(), DtsOptions.defaults().withWorkingDir(dir)))
+                    .isInstanceOf(DtsException.class).hasMessageContaining("is larger than");
+        }
+
+        @Test
+        void nestingUpToTheBoundCompilesOnAnyCallerStackAndBeyondItIsAnError() throws Exception {
+            int n = DtsParser.MAX_NESTING - 1;
+            String parens = "/dts-v1/;\n/ { p = <" + "(".repeat(n) + "1" + ")".repeat(n) + ">; };\n";
+            String nodes = "/dts-v1/;\n/ {" + "n {".repeat(n) + "};".repeat(n) + "};\n";
+            for (String text : List.of(parens, nodes)) {
+                // a thread with a small stack, as a caller might have
+                Throwable[] failure = {null};
+                byte[][] blob = {null};
+                Thread t = new Thread(null, () -> {
+                    try {
+                        blob[0] = DtsCompiler.compile("deep.dts", text, DtsOptions.defaults()).toDtb();
+                    } catch (Throwable e) {
+                        failure[0] = e;
+                    }
+                }, "small-stack", 256 * 1024);
+                t.start();
+                t.join();
+                assertThat(failure[0]).isNull();
+                Path src = source("deep.dts", text);
+                assertThat(blob[0]).isEqualTo(Dtc.compile(dir, dir, src.getFileName(), "-q").out());
+            }
+            String deeper = "/dts-v1/;\n/ { p = <" + "(".repeat(n + 2) + "1" + ")".repeat(n + 2) + ">; };\n";
+            assertThatThrownBy(() -> DtsCompiler.compile("deeper.dts", deeper, DtsOptions.defaults()))
+                    .isInstanceOf(DtsException.class).hasMessageContaining("nested deeper than");
         }
     }
 }

@@ -34,7 +34,7 @@ class KernelDtsCorpusTest {
     @TempDir
     Path scratch;
 
-    private static Path folder(String property) {
+    static Path folder(String property) {
         String value = System.getProperty(property, "");
         assertThat(value).as("system property %s (./test passes it; see scripts/lib.sh)", property).isNotEmpty();
         Path p = Path.of(value);
@@ -42,7 +42,7 @@ class KernelDtsCorpusTest {
         return p;
     }
 
-    private static int threads() {
+    static int threads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -62,11 +62,13 @@ class KernelDtsCorpusTest {
         Path prefixes = Path.of("scripts/dtc/include-prefixes");
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger index = new AtomicInteger();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads())) {
+        ToolCache cache = ToolCache.forTree(scratch, tree);
+        // Twice as many jobs as cores: while one waits for its cpp or dtc process, another compiles.
+        try (ExecutorService pool = Executors.newFixedThreadPool(2 * threads())) {
             List<Future<?>> jobs = new ArrayList<>();
             for (Path src : sources) {
                 int n = index.getAndIncrement();
-                jobs.add(pool.submit(() -> outcomes.add(compileBoth(tree, prefixes, src, n % 10 == 0))));
+                jobs.add(pool.submit(() -> outcomes.add(compileBoth(cache, tree, prefixes, src, n % 10 == 0))));
             }
             for (Future<?> f : jobs) {
                 f.get();
@@ -80,26 +82,25 @@ class KernelDtsCorpusTest {
         assertThat(mismatches).as("sources where we differ from dtc").isEmpty();
     }
 
-    private Outcome compileBoth(Path tree, Path prefixes, Path src, boolean alsoSymbols) {
+    private Outcome compileBoth(ToolCache cache, Path tree, Path prefixes, Path src, boolean alsoSymbols) {
         try {
-            Path pre = Files.createTempFile(scratch, src.getFileName().toString(), ".pre");
-            try {
-                Dtc.Run cpp = Dtc.run(scratch, tree, List.of("cpp", "-nostdinc", "-I", prefixes.toString(), "-undef",
-                        "-D__DTS__", "-x", "assembler-with-cpp", "-o", pre.toString(), src.toString()));
-                if (cpp.status() != 0) {
-                    return new Outcome(false, false, src + ": cpp failed: " + cpp.err().lines().findFirst().orElse(""));
+            // The preprocessed source lives in the cache under a stable name, so dtc's messages (which name it) keep.
+            Dtc.Run[] cpp = {null};
+            Path pre = cache.file(src.toString().replace('/', '_') + ".pre", out -> {
+                cpp[0] = Dtc.run(scratch, tree, List.of("cpp", "-nostdinc", "-I", prefixes.toString(), "-undef",
+                        "-D__DTS__", "-x", "assembler-with-cpp", "-o", out.toString(), src.toString()));
+                if (cpp[0].status() != 0) {
+                    throw new IllegalStateException("cpp failed: " + cpp[0].err().lines().findFirst().orElse(""));
                 }
-                String dir = src.getParent().toString();
-                boolean plugin = Files.readString(pre, StandardCharsets.ISO_8859_1).contains("/plugin/");
-                Comparison plain = compare(tree, pre, dir, prefixes, false);
-                if (plain.mismatch() != null || !plain.dtcCompiled() || !(plugin || alsoSymbols)) {
-                    return new Outcome(plain.dtcCompiled(), false, plain.mismatch() == null ? null : src + ": " + plain.mismatch());
-                }
-                Comparison withSymbols = compare(tree, pre, dir, prefixes, true);
-                return new Outcome(true, true, withSymbols.mismatch() == null ? null : src + ": " + withSymbols.mismatch());
-            } finally {
-                Files.deleteIfExists(pre);
+            });
+            String dir = src.getParent().toString();
+            boolean plugin = Files.readString(pre, StandardCharsets.ISO_8859_1).contains("/plugin/");
+            Comparison plain = compare(cache, tree, pre, dir, prefixes, false);
+            if (plain.mismatch() != null || !plain.dtcCompiled() || !(plugin || alsoSymbols)) {
+                return new Outcome(plain.dtcCompiled(), false, plain.mismatch() == null ? null : src + ": " + plain.mismatch());
             }
+            Comparison withSymbols = compare(cache, tree, pre, dir, prefixes, true);
+            return new Outcome(true, true, withSymbols.mismatch() == null ? null : src + ": " + withSymbols.mismatch());
         } catch (IOException | RuntimeException e) {
             return new Outcome(false, false, src + ": " + e);
         }
@@ -109,12 +110,13 @@ class KernelDtsCorpusTest {
     record Comparison(boolean dtcCompiled, String mismatch) {}
 
     /** Compiles with dtc and with us, with the include folders the kernel build gives dtc. */
-    private Comparison compare(Path tree, Path pre, String dir, Path prefixes, boolean symbols) {
+    private Comparison compare(ToolCache cache, Path tree, Path pre, String dir, Path prefixes, boolean symbols) {
         List<String> flags = new ArrayList<>(List.of("-i", dir, "-i", prefixes.toString()));
         if (symbols) {
             flags.add("-@");
         }
-        Dtc.Run dtc = Dtc.compile(scratch, tree, pre, flags.toArray(String[]::new));
+        Dtc.Run dtc = cache.run("dtc " + flags + " " + pre,
+                () -> Dtc.compile(scratch, tree, pre, flags.toArray(String[]::new)));
         boolean dtcCompiled = dtc.status() == 0;
         DtsOptions options = DtsOptions.defaults().withWorkingDir(tree).withSymbols(symbols)
                 .withIncludeDirs(List.of(Path.of(dir), prefixes));
@@ -145,11 +147,12 @@ class KernelDtsCorpusTest {
         }
         assertThat(blobs).hasSizeGreaterThan(500);
         List<String> mismatches = Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads())) {
+        ToolCache cache = ToolCache.forTree(scratch, dtbs);
+        try (ExecutorService pool = Executors.newFixedThreadPool(2 * threads())) {
             List<Future<?>> jobs = new ArrayList<>();
             for (Path blob : blobs) {
                 jobs.add(pool.submit(() -> {
-                    String m = roundTrip(blob);
+                    String m = roundTrip(cache, dtbs, blob);
                     if (m != null) {
                         mismatches.add(blob.getFileName() + ": " + m);
                     }
@@ -164,25 +167,22 @@ class KernelDtsCorpusTest {
     }
 
     /** dtc -I dtb -O dts, then that source compiled by dtc and by us; null when the bytes agree. */
-    private String roundTrip(Path blob) {
-        Dtc.Run dts = Dtc.run(scratch, scratch, List.of("dtc", "-q", "-I", "dtb", "-O", "dts", blob.toString()));
-        if (dts.status() != 0) {
-            return "dtc cannot print it: " + dts.err();
-        }
+    private String roundTrip(ToolCache cache, Path dtbs, Path blob) {
         try {
-            Path src = Files.createTempFile(scratch, "roundtrip", ".dts");
-            try {
-                Files.write(src, dts.out());
-                Dtc.Run dtc = Dtc.compile(scratch, scratch, src, "-q");
-                if (dtc.status() != 0) {
-                    return "dtc refuses its own source: " + dtc.err();
+            Path src = cache.file(dtbs.relativize(blob).toString().replace('/', '_') + ".dts", out -> {
+                Dtc.Run dts = Dtc.run(scratch, scratch, List.of("dtc", "-q", "-I", "dtb", "-O", "dts", "-o",
+                        out.toString(), blob.toString()));
+                if (dts.status() != 0) {
+                    throw new IllegalStateException("dtc cannot print it: " + dts.err());
                 }
-                byte[] ours = DtsCompiler.compile(src, DtsOptions.defaults()).toDtb();
-                return Arrays.equals(ours, dtc.out()) ? null : "blobs differ";
-            } finally {
-                Files.deleteIfExists(src);
+            });
+            Dtc.Run dtc = cache.run("dtc -q " + src, () -> Dtc.compile(scratch, scratch, src, "-q"));
+            if (dtc.status() != 0) {
+                return "dtc refuses its own source: " + dtc.err();
             }
-        } catch (IOException | DtsException e) {
+            byte[] ours = DtsCompiler.compile(src, DtsOptions.defaults()).toDtb();
+            return Arrays.equals(ours, dtc.out()) ? null : "blobs differ";
+        } catch (RuntimeException e) {
             return e.toString();
         }
     }

@@ -99,6 +99,8 @@ final class Board implements EngineHooks, AutoCloseable {
     static final int EXCP_SMC = 13;
 
     // ESR_ELx exception classes (Arm ARM D17.2.37).
+    /** SCTLR_EL1.M (bit 0): the EL1&0 stage-1 MMU is on. */
+    static final long SCTLR_M = 1;
     static final int EC_UNKNOWN = 0x00;
     static final int EC_WFX = 0x01;
     /** MSR, MRS or System instruction trapped (here: the physical counter/timer, CNTHCTL_EL2 = 0). */
@@ -275,7 +277,7 @@ final class Board implements EngineHooks, AutoCloseable {
             }
             ram.setWriteListener((gpa, length) -> {
                 if (ramExecutable) {
-                    uc.removeCache(gpa, gpa + length);
+                    dropTranslatedCode(gpa, length);
                 }
             });
             uc.cpRegWrite(SysReg.SCR_EL3, SCR_EL3_VALUE);
@@ -290,6 +292,31 @@ final class Board implements EngineHooks, AutoCloseable {
             irq.timer().detach();
             uc.close();
             throw e;
+        }
+    }
+
+    /**
+     * Drops the translated code of guest-physical range [gpa, gpa + length) after the host wrote
+     * it (a DMA, a flash store). Unicorn's only such call (uc_ctl TB_REMOVE_CACHE) takes a guest
+     * <em>virtual</em> address: it translates the start through the guest's MMU as an instruction
+     * fetch. With the MMU on that is the wrong address, and for a page the guest maps
+     * non-executable (UEFI's stack, where it keeps its fw_cfg DMA descriptors) the translation
+     * faults: Unicorn swallows the fault but leaves a prefetch abort pending, which the guest then
+     * takes at a random instruction. So the MMU is switched off around the call, which makes the
+     * translation the identity and cannot fault; translated code is keyed by physical address and
+     * survives the TLB flush the two SCTLR writes cause.
+     */
+    private void dropTranslatedCode(long gpa, long length) {
+        long sctlr = uc.cpRegRead(SysReg.SCTLR_EL1);
+        if ((sctlr & SCTLR_M) == 0) {
+            uc.removeCache(gpa, gpa + length);
+            return;
+        }
+        uc.cpRegWrite(SysReg.SCTLR_EL1, sctlr & ~SCTLR_M);
+        try {
+            uc.removeCache(gpa, gpa + length);
+        } finally {
+            uc.cpRegWrite(SysReg.SCTLR_EL1, sctlr);
         }
     }
 

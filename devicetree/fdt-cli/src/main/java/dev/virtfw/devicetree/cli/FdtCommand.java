@@ -30,8 +30,8 @@ public final class FdtCommand {
     static final String NAME = "fdt";
 
     /** The subcommands in help order. */
-    static final List<Subcommand> SUBCOMMANDS = List.of(new DtsCommand(), new DtbCommand(), new ValidateCommand(),
-            new DiffCommand());
+    static final List<Subcommand> SUBCOMMANDS = List.of(new DtsCommand(), new DtbCommand(), new OverlayCommand(),
+            new ValidateCommand(), new DiffCommand());
 
     private FdtCommand() {}
 
@@ -165,8 +165,8 @@ public final class FdtCommand {
             throw new CliException(ExitCode.INVALID_INPUT, "Missing required parameter: '"
                     + sub.operands().split(" ")[operands.size()] + "'" + see);
         }
-        if (operands.size() > sub.operandCount()) {
-            throw new CliException(ExitCode.INVALID_INPUT, "Unmatched argument: '" + operands.get(sub.operandCount())
+        if (operands.size() > sub.maxOperandCount()) {
+            throw new CliException(ExitCode.INVALID_INPUT, "Unmatched argument: '" + operands.get(sub.maxOperandCount())
                     + "'" + see);
         }
         return sub.run(line, out);
@@ -192,7 +192,7 @@ public final class FdtCommand {
 
     private static void printHelp(PrintWriter out, List<Subcommand> subcommands) {
         out.println("Usage: " + NAME + " [-hV] [--verbose] [COMMAND]");
-        out.println("Compile, print, rewrite, validate and compare device trees (DTS source and DTB blobs).");
+        out.println("Compile, print, rewrite, overlay, validate and compare device trees (DTS source and DTB blobs).");
         out.println("  -h, --help      Show this help message and exit.");
         out.println("  -V, --version   Print version information and exit.");
         out.println("      --verbose   Show the stack trace behind an error.");

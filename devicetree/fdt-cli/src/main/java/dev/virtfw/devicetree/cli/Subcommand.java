@@ -12,8 +12,13 @@ interface Subcommand {
     /** The operands, as the usage line shows them ("FILE.dtb", "A.dtb B.dtb"). */
     String operands();
 
-    /** How many operands it takes. */
+    /** How many operands it takes (at least). */
     int operandCount();
+
+    /** The most operands it takes: {@link #operandCount()} unless it takes a list. */
+    default int maxOperandCount() {
+        return operandCount();
+    }
 
     /** One sentence for the help. */
     String summary();

@@ -61,7 +61,7 @@ class FdtCommandTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb", "validate", "diff"})
+        @ValueSource(strings = {"dts", "dtb", "overlay", "validate", "diff"})
         void eachSubcommandHasItsOwnHelp(String subcommand) {
             FdtRun run = FdtRun.of(subcommand, "--help");
             assertThat(run.status()).isZero();
@@ -118,11 +118,13 @@ class FdtCommandTest {
     @Nested
     class FileArguments {
         @ParameterizedTest
-        @ValueSource(strings = {"dts", "dtb", "validate", "diff"})
+        @ValueSource(strings = {"dts", "dtb", "overlay", "validate", "diff"})
         void missingFile(String subcommand) {
             Path missing = dir.resolve("missing.dtb");
             String[] args = switch (subcommand) {
                 case "dtb" -> new String[] {"dtb", missing.toString(), "-o", dir.resolve("o.dtb").toString()};
+                case "overlay" -> new String[] {"overlay", missing.toString(), missing.toString(), "-o",
+                    dir.resolve("o.dtb").toString()};
                 case "diff" -> new String[] {"diff", missing.toString(), missing.toString()};
                 default -> new String[] {subcommand, missing.toString()};
             };

@@ -38,6 +38,7 @@ class FdtCorpusTest {
     static final AtomicInteger dtsIdentical = new AtomicInteger();
     static final AtomicInteger roundTripIdentical = new AtomicInteger();
     static final AtomicInteger validated = new AtomicInteger();
+    static final AtomicInteger errorsOnlyClean = new AtomicInteger();
     static final java.util.Map<String, Integer> findingsByCheck = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** One way to run QEMU's virt machine: a label and the arguments after {@code -M virt[,...]}. */
@@ -164,7 +165,23 @@ class FdtCorpusTest {
         }
         List<Path> dtbs = kernelDtbs();
         assertThat(dtbs).as("DTBs under %s", System.getProperty(KERNEL_DTBS)).hasSizeGreaterThan(100);
-        return dtbs.stream().flatMap(FdtCorpusTest::testsFor);
+        return dtbs.stream().flatMap(blob -> Stream.concat(testsFor(blob), Stream.of(DynamicTest.dynamicTest(
+                "validate --errors-only " + blob.getFileName(), () -> errorsOnlyPassesATreeDtcAccepts(blob)))));
+    }
+
+    /**
+     * A tree dtc prints without an error (each kernel DTB) passes {@code fdt validate
+     * --errors-only}: what only the spec or this library asks for (names longer than 31
+     * characters...) is a warning.
+     */
+    static void errorsOnlyPassesATreeDtcAccepts(Path blob) {
+        ExternalTools.Outcome dtc = ExternalTools.run(List.of("dtc", "-I", "dtb", "-O", "dts", "-o", "/dev/null",
+                blob.toString()));
+        assertThat(dtc.stderr()).as("dtc's checks on %s", blob).doesNotContain("ERROR");
+        FdtRun run = FdtRun.of("validate", "--errors-only", blob.toString());
+        assertThat(run.out() + run.err()).as("fdt validate --errors-only %s", blob).isEmpty();
+        assertThat(run.status()).isZero();
+        errorsOnlyClean.incrementAndGet();
     }
 
     /** The kernel package's DTBs; in CI a missing property fails, elsewhere the tests are skipped with the reason. */
@@ -275,7 +292,7 @@ class FdtCorpusTest {
     @AfterAll
     static void summary() {
         System.out.printf("fdt corpus: %d blobs; fdt dts byte-identical to dtc: %d; fdt dtb round trip identical: %d;"
-                + " validated: %d; findings per check: %s%n", blobs.get(), dtsIdentical.get(), roundTripIdentical.get(),
-                validated.get(), findingsByCheck);
+                + " validated: %d; kernel DTBs without errors (--errors-only): %d; findings per check: %s%n", blobs.get(),
+                dtsIdentical.get(), roundTripIdentical.get(), validated.get(), errorsOnlyClean.get(), findingsByCheck);
     }
 }
