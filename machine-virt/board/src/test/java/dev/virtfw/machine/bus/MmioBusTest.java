@@ -133,6 +133,22 @@ class MmioBusTest {
     }
 
     @Test
+    void transportsOf0x200BytesShareOneRegionAndEachGetsItsOwnAccesses() {
+        MmioBus bus = new MmioBus();
+        for (int n = 31; n >= 0; n--) {
+            bus.register(new Probe("t" + n, 0x0a00_0000L + n * 0x200L, 0x200));
+        }
+        assertThat(bus.regions()).containsExactly(new MmioBus.Window(0x0a00_0000L, 0x0a00_4000L));
+        assertThat(bus.devices()).as("registration order").extracting(MmioDevice::name).startsWith("t31", "t30");
+        bus.write(0x0a00_3e08L, 4, 7);
+        bus.read(0x0a00_0000L, 4);
+        assertThat(((Probe) bus.devices().getFirst()).log).containsExactly("w8/4=7");
+        assertThat(((Probe) bus.devices().getLast()).log).containsExactly("r0/4");
+        assertThatThrownBy(() -> bus.read(0x0a00_01fcL, 8)).as("straddles two transports")
+                .isInstanceOf(GuestFaultException.class);
+    }
+
+    @Test
     void deviceSpecParsing() {
         DeviceSpec s = DeviceSpec.parse("uart,base=0x9040000,speed=fast, mode = raw");
         assertThat(s.type()).isEqualTo("uart");

@@ -3,6 +3,10 @@ package dev.virtfw.machine.pci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.virtfw.machine.bus.MmioDevice;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +83,40 @@ class GpexTest {
             assertThat(ecam.read(0x3C, 4)).isZero();
             assertThat(ecam.read(0x40, 4)).as("as QEMU's pci_do_device_reset").isEqualTo(0x1234);
             assertThat(ecam.read(0x00, 4)).isEqualTo(0x0008_1B36L);
+        }
+    }
+
+    /**
+     * EDK2's whole PCI enumeration of the host bridge and Linux's probe at boot, as QEMU traced them,
+     * read the same values here.
+     * QEMU's trace has no access size: writes are replayed as words (their upper bytes, zero, land
+     * on read-only or write-one-to-clear bytes), and a read matches when one of the widths its
+     * alignment allows gives the traced value.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"edk2-host-bridge-config.trace", "linux-host-bridge-config.trace"})
+    void firmwareAndLinuxAsQemuTracedThemReadTheSameValues(String trace) throws IOException {
+        List<String> lines;
+        try (var in = GpexTest.class.getResourceAsStream(trace)) {
+            lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+        }
+        assertThat(lines).hasSizeGreaterThan(40);
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            long offset = Long.decode(f[1]);
+            long value = Long.decode(f[2]);
+            if (f[0].equals("write")) {
+                ecam.write(offset, 4, value);
+            } else {
+                List<Long> widths = new ArrayList<>();
+                for (int size = 4; size >= 1; size /= 2) {
+                    if (offset % size == 0) {
+                        widths.add(ecam.read(offset, size));
+                    }
+                }
+                assertThat(widths).as(line).contains(value);
+            }
         }
     }
 
