@@ -258,7 +258,7 @@ arm64_busybox() {
 }
 
 # Debian packages the tests and the board need.
-VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make cpp)
+VIRTFW_PACKAGES=(device-tree-compiler qemu-system-arm u-boot-qemu qemu-efi-aarch64 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu make cpp)
 
 # sources_state: one line per build input of the work tree (Java sources, POMs, main resources)
 # with its modification time, sorted, then hashed: any file added, changed or deleted changes it.

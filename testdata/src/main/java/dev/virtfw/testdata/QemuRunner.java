@@ -36,6 +36,10 @@ public final class QemuRunner {
     public static final String TIMING_PREFIX = "TIME ";
     /** The Debian package that ships U-Boot for QEMU. */
     public static final String UBOOT_PACKAGE = "u-boot-qemu";
+    /** System property naming EDK2's QEMU_EFI.fd to use instead of the package's. */
+    public static final String UEFI_PROPERTY = "virtfw.uefi";
+    /** Debian's package of EDK2 for QEMU's arm64 virt board. */
+    public static final String UEFI_PACKAGE = "qemu-efi-aarch64";
 
     private QemuRunner() {
     }
@@ -101,7 +105,26 @@ public final class QemuRunner {
      * package, as {@code dpkg-query -L} lists it.
      */
     public static Optional<Path> findUBoot() {
-        String override = System.getProperty(UBOOT_PROPERTY, "");
+        return findPackageFile(UBOOT_PROPERTY, UBOOT_PACKAGE, "/qemu_arm64/u-boot.bin");
+    }
+
+    /**
+     * EDK2's ArmVirtQemu firmware, the 2 MiB {@code QEMU_EFI.fd} for {@code -bios}:
+     * {@value #UEFI_PROPERTY} if set, else the one the installed {@value #UEFI_PACKAGE}
+     * package lists.
+     */
+    public static Optional<Path> findUefi() {
+        return findPackageFile(UEFI_PROPERTY, UEFI_PACKAGE, "/QEMU_EFI.fd");
+    }
+
+    /** The 64 MiB flash images of the same package: {@code AAVMF_CODE.fd} or {@code AAVMF_VARS.fd}. */
+    public static Optional<Path> findUefiFlash(String fileName) {
+        return findPackageFile(UEFI_PROPERTY + "." + fileName, UEFI_PACKAGE, "/" + fileName);
+    }
+
+    /** {@code property} if set, else the file of {@code debianPackage} whose path ends in {@code suffix}. */
+    private static Optional<Path> findPackageFile(String property, String debianPackage, String suffix) {
+        String override = System.getProperty(property, "");
         if (!override.isBlank()) {
             Path p = Path.of(override);
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
@@ -111,11 +134,11 @@ public final class QemuRunner {
             return Optional.empty();
         }
         try {
-            Process p = new ProcessBuilder(dpkg.get().toString(), "-L", UBOOT_PACKAGE)
+            Process p = new ProcessBuilder(dpkg.get().toString(), "-L", debianPackage)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(10, TimeUnit.SECONDS);
-            return listing.lines().filter(l -> l.endsWith("/qemu_arm64/u-boot.bin")).map(Path::of)
+            return listing.lines().filter(l -> l.endsWith(suffix)).map(Path::of)
                     .filter(Files::isRegularFile).findFirst();
         } catch (IOException e) {
             return Optional.empty();

@@ -105,6 +105,33 @@ class LinuxBootTest {
     }
 
     @Test
+    void throughUefiItsKernelLoaderTakesEverythingOverFwCfgDmaAsOnQemu() throws Exception {
+        Path uefi = QemuRunner.findUefi().orElseThrow(() -> new AssertionError(
+                "EDK2's QEMU_EFI.fd not found (Debian package " + QemuRunner.UEFI_PACKAGE + "; ./test installs it)"));
+        Guest.Run ours = run(b -> b.bios(uefi));
+        assertThat(ours.console()).contains("EFI stub: Booting Linux Kernel...",
+                "EFI stub: Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID device path", "EFI stub: Exiting boot services");
+        assertReadTheDevice(ours);
+
+        // QEMU with the same firmware; acpi=off as this board has no ACPI tables, so both hand Linux the device tree
+        List<String> args = new java.util.ArrayList<>(QemuRunner.virtArgs());
+        args.set(args.indexOf("virt"), "virt,acpi=off");
+        args.addAll(boot.arguments());
+        args.addAll(List.of("-bios", uefi.toString()));
+        QemuRunner.Result qemu = QemuRunner.run(args, Duration.ofSeconds(180));
+        assertThat(qemu.exitCode()).as(qemu.output()).isZero();
+        FwCfgSysfsReport theirs = FwCfgSysfsReport.parse(qemu.output());
+        FwCfgSysfsReport mine = FwCfgSysfsReport.parse(ours.console());
+        assertThat(mine.rev()).isEqualTo(theirs.rev());
+        for (String name : List.of(LinuxGuest.STRING_ITEM, LinuxGuest.FILE_ITEM)) {
+            FwCfgSysfsReport.Item a = mine.item(name).orElseThrow();
+            FwCfgSysfsReport.Item b = theirs.item(name).orElseThrow();
+            assertThat(List.of(a.size(), a.sha256(), a.contentHex())).as(name)
+                    .isEqualTo(List.of(b.size(), b.sha256(), b.contentHex()));
+        }
+    }
+
+    @Test
     void cpuMaxBootsTheSameKernelWithPointerAuthenticationAndWithoutSve() throws Exception {
         Guest.Run ours = run(b -> b.cpu(dev.virtfw.machine.unicorn.CpuModel.MAX));
         assertReadTheDevice(ours);
