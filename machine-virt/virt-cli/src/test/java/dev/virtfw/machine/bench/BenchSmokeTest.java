@@ -102,12 +102,14 @@ class BenchSmokeTest {
         List<Row> rows = o.table().rows();
         assertThat(rows).extracting(Row::metric).containsExactly(
                 "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init",
+                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init",
                 "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init");
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.ours()).as(r.key()).isNotNull();
             assertThat(r.qemu()).as(r.key()).isNotNull();
         });
-        assertThat(o.table().notes()).anyMatch(n -> n.contains("Linux through U-Boot, spawn to Run /init"));
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("Linux through U-Boot, spawn to Run /init"))
+                .anyMatch(n -> n.contains("Linux through UEFI, spawn to Run /init"));
         assertThat(Files.readAllLines(o.csv())).hasSize(rows.size() + 1);
     }
 }
