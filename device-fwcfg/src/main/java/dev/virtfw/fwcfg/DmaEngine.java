@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * reported as ERROR, as QEMU's DMA helpers do.
  */
 final class DmaEngine {
-    private static final byte ZERO = 0;
+    /** The zeros a READ past the end of its item stores, a chunk at a time (read-only, shared). */
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[64 * 1024]).asReadOnly();
 
     private final GuestMemory memory;
     private final Selection selection;
@@ -81,40 +82,47 @@ final class DmaEngine {
 
     /**
      * READ: copy what the item still holds, advance the offset by that much, then fill the rest of
-     * {@code length} with zeros ("If the item runs out, the rest is zero-filled"). A target that leaves
-     * RAM is written up to the end of RAM and gives ERROR.
+     * {@code length} with zeros ("If the item runs out, the rest is zero-filled"). The bytes go where
+     * the memory map sends them, as QEMU's {@code dma_memory_write}: RAM, a device's registers, or
+     * nowhere; a target that is not wholly RAM or devices gives ERROR, but what could be stored is.
      *
      * @return null on success, else why ERROR was set
      */
     private String read(GuestAddress address, long length) {
         long fromItem = Math.min(length, Math.max(0, selection.remaining()));
+        boolean decoded = true;
         if (fromItem > 0) {
-            long ram = memory.ramBytesAt(address, fromItem);
-            long n = Math.min(ram, fromItem);
-            if (n > 0) {
-                MemorySegment.copy(selection.item.content(), selection.offset, memory.slice(address, n), 0, n);
-                memory.written(address, n);
-            }
+            decoded = store(address, selection.item.content().asSlice(selection.offset, fromItem));
             // QEMU advances the offset by the whole chunk even when the store into guest memory failed.
             selection.offset += fromItem;
-            if (n < fromItem) {
-                return String.format("READ target %s+0x%x leaves guest RAM", address, fromItem);
+        }
+        for (long done = fromItem; done < length; ) {
+            long n = Math.min(length - done, ZEROS.byteSize());
+            decoded &= store(address.plus(done), ZEROS.asSlice(0, n));
+            done += n;
+        }
+        return decoded ? null : String.format("READ target %s+0x%x is not wholly guest memory", address, length);
+    }
+
+    /** Stores {@code data} at {@code at} through the memory map; returns whether every byte reached something. */
+    private boolean store(GuestAddress at, MemorySegment data) {
+        boolean decoded = true;
+        long done = 0;
+        while (done < data.byteSize()) {
+            GuestAddress a = at.plus(done);
+            long rest = data.byteSize() - done;
+            long ram = Math.min(memory.ramBytesAt(a, rest), rest);
+            if (ram > 0) {
+                MemorySegment.copy(data, done, memory.slice(a, ram), 0, ram);
+                memory.written(a, ram);
+                done += ram;
+            } else {
+                GuestMemory.Outside o = memory.storeOutsideRam(a, data.asSlice(done, rest));
+                decoded &= o.decoded();
+                done += Math.min(o.bytes(), rest);
             }
         }
-        long zeros = length - fromItem;
-        if (zeros > 0) {
-            GuestAddress at = address.plus(fromItem);
-            long ram = memory.ramBytesAt(at, zeros);
-            long n = Math.min(ram, zeros);
-            if (n > 0) {
-                memory.slice(at, n).fill(ZERO);
-                memory.written(at, n);
-            }
-            if (n < zeros) {
-                return String.format("READ zero-fill target %s+0x%x leaves guest RAM", at, zeros);
-            }
-        }
-        return null;
+        return decoded;
     }
 
     /**

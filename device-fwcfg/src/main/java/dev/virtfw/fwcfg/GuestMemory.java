@@ -17,6 +17,34 @@ public interface GuestMemory {
     /** A view of {@code [gpa, gpa + length)}, which {@link #ramBytesAt} said is wholly RAM. */
     MemorySegment slice(GuestAddress gpa, long length);
 
+    /**
+     * What a store outside RAM did: {@code bytes} (at least 1) of the data were consumed, and they
+     * reached something ({@code decoded}) or were dropped at an address where nothing is mapped.
+     */
+    record Outside(long bytes, boolean decoded) {
+        public Outside {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("a store outside RAM must consume at least one byte");
+            }
+        }
+    }
+
+    /**
+     * Stores the start of {@code data} at {@code gpa}, an address that is not RAM ({@link
+     * #ramBytesAt} is 0 there), as the board's memory map routes it, the way QEMU's
+     * {@code address_space_write} does for a DMA: bytes aimed at a device's registers are written
+     * to it, bytes aimed at nothing are dropped (QEMU's decode error). Returns how much of
+     * {@code data} it consumed; the caller goes on with the rest (which may be RAM again). The
+     * default is a board with nothing but RAM: everything up to the next 4 KiB boundary is dropped.
+     */
+    default Outside storeOutsideRam(GuestAddress gpa, MemorySegment data) {
+        long toPage = PAGE - (gpa.value() & (PAGE - 1));
+        return new Outside(Math.min(toPage, data.byteSize()), false);
+    }
+
+    /** The granule {@link #storeOutsideRam}'s default steps by. */
+    long PAGE = 4096;
+
     /** Called after the device wrote {@code [gpa, gpa + length)} (a board invalidates translated code there). */
     default void written(GuestAddress gpa, long length) {
     }

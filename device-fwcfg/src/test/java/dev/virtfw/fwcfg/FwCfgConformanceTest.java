@@ -836,9 +836,43 @@ class FwCfgConformanceTest {
         }
 
         @Test
-        @DisplayName("a target that starts below RAM and runs into it changes nothing outside RAM and reports ERROR")
+        @DisplayName("QEMU 7.2 (measured): a target that starts below RAM and runs into it stores the part in RAM, changes"
+                + " nothing outside RAM and reports ERROR")
         void targetStartsBelowRam() {
-            assertThat(guest.dma(desc, SR, 16, ram.base - 8)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
+            assertThat(guest.dma(desc, FW_CFG_KERNEL_DATA << 16 | SR, 16, ram.base - 8)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
+            assertThat(ram.bytes(ram.base, 8)).isEqualTo(Arrays.copyOfRange(PATTERN, 8, 16));
+        }
+
+        @Test
+        @DisplayName("QEMU 7.2 (measured): bytes a READ aims at a device's registers go to the device, and no ERROR")
+        void targetOnADevice() {
+            long register = ram.end() + 0x1000;
+            java.util.List<String> stores = new java.util.ArrayList<>();
+            GuestMemory withADevice = new GuestMemory() {
+                @Override
+                public long ramBytesAt(GuestAddress gpa, long length) {
+                    return ram.ramBytesAt(gpa, length);
+                }
+
+                @Override
+                public MemorySegment slice(GuestAddress gpa, long length) {
+                    return ram.slice(gpa, length);
+                }
+
+                @Override
+                public Outside storeOutsideRam(GuestAddress gpa, MemorySegment data) {
+                    if (gpa.value() != register) {
+                        return GuestMemory.super.storeOutsideRam(gpa, data);
+                    }
+                    stores.add(String.format("%d bytes, first 0x%02x", data.byteSize(), data.get(Layouts.U8, 0)));
+                    return new Outside(data.byteSize(), true);
+                }
+            };
+            try (FwCfgDevice dev = new FwCfgDevice(FwCfgItems.create(), withADevice)) {
+                Guest g = new Guest(dev, ram);
+                assertThat(g.dma(desc, SR, 4, register)).isZero();
+                assertThat(stores).containsExactly("4 bytes, first 0x51");    // "QEMU"
+            }
         }
 
         @Test

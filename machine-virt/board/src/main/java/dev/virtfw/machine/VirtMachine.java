@@ -167,7 +167,9 @@ public final class VirtMachine implements AutoCloseable {
                 bus.register(new VirtioMmio(VIRTIO_MMIO_BASE + n * VirtioMmio.SIZE, gic.spi(SPI_MMIO + n)));
             }
             FwCfgItems items = fwCfgItems();
-            FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, ram));
+            DmaMemory dmaMemory = new DmaMemory(ram, bus, flash);
+            FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, dmaMemory));
+            dmaMemory.excludeSelf(fwCfg);
             bus.register(fwCfg);
             // Closed before the items (resources close in reverse order): the thread is done first.
             own(Preloader.start(items.mappedContents()));

@@ -104,6 +104,25 @@ public final class MmioBus {
         d.write(offset, size, v);
     }
 
+    /**
+     * The device whose window holds all of {@code [address, address + size)} and that takes this
+     * access, or null: what a DMA store may write to (never a fault).
+     */
+    public MmioDevice deviceFor(long address, int size, boolean isWrite) {
+        Map.Entry<Long, MmioDevice> e = devices.floorEntry(address);
+        if (e == null || address - e.getKey() > e.getValue().size() - size) {
+            return null;
+        }
+        MmioDevice d = e.getValue();
+        return d.accepts(address - d.base(), size, isWrite) ? d : null;
+    }
+
+    /** The base of the first device above {@code address}, or -1 (unsigned order) when there is none. */
+    public long nextDeviceAfter(long address) {
+        Long next = devices.higherKey(address);
+        return next == null ? -1 : next;
+    }
+
     /** Resets every device (system reset). */
     public void reset() {
         devices.values().forEach(MmioDevice::reset);
