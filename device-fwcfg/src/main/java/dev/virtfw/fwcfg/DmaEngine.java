@@ -6,13 +6,14 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Runs one DMA transfer in the spec's order (fw_cfg.rst, "DMA interface", and QEMU's
- * {@code fw_cfg_dma_transfer}): read the descriptor (if it is not wholly RAM, write ERROR to its
- * control field where that is RAM and stop), SELECT, then exactly one of READ, WRITE, SKIP (READ
- * before WRITE before SKIP when several bits are set), then write the control word back: 0, or ERROR.
+ * {@code fw_cfg_dma_transfer}): read the descriptor (if part of it cannot be read, write ERROR to
+ * its control field and stop), SELECT, then exactly one of READ, WRITE, SKIP (READ before WRITE
+ * before SKIP when several bits are set), then write the control word back: 0, or ERROR.
  *
- * <p>Every guest address goes through {@link GuestMemory#ramBytesAt} before use, so nothing outside
- * guest RAM is ever read or written; a range that leaves RAM is done up to the end of RAM and then
- * reported as ERROR, as QEMU's DMA helpers do.
+ * <p>Every guest address goes through {@link GuestMemory#ramBytesAt} before use: RAM is used
+ * directly, anything else goes through the board's memory map ({@link GuestMemory#storeOutsideRam},
+ * {@link GuestMemory#loadOutsideRam}), so the device itself never touches memory outside guest RAM;
+ * bytes aimed at nothing make ERROR, as QEMU's DMA helpers report a decode error.
  */
 final class DmaEngine {
     /** The zeros a READ past the end of its item stores, a chunk at a time (read-only, shared). */
@@ -34,20 +35,21 @@ final class DmaEngine {
             event.begin();
             event.descriptor = descriptorAddress.value();
         }
-        if (memory.ramBytesAt(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE) < FW_CFG_DMA_ACCESS_SIZE) {
-            // QEMU: a descriptor it cannot read is not executed; the ERROR store to its control
-            // field lands only if that field is RAM.
+        MemorySegment descriptor = MemorySegment.ofArray(new byte[FW_CFG_DMA_ACCESS_SIZE]);
+        if (!load(descriptorAddress, descriptor)) {
+            // QEMU: a descriptor it cannot wholly read (part of it aimed at nothing) is not
+            // executed; the ERROR store to its control field goes where the memory map sends it.
             writeControl(descriptorAddress, FW_CFG_DMA_CTL_ERROR);
             if (trace) {
                 event.key = selection.key;
-                event.operation = "DESCRIPTOR_NOT_RAM";
+                event.operation = "DESCRIPTOR_UNREADABLE";
                 event.result = FW_CFG_DMA_CTL_ERROR;
-                event.detail = "descriptor is not wholly guest RAM";
+                event.detail = "descriptor is not wholly guest memory";
                 event.commit();
             }
             return;
         }
-        DmaAccess access = DmaAccess.decode(memory.slice(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE));
+        DmaAccess access = DmaAccess.decode(descriptor);
         if (access.has(FW_CFG_DMA_CTL_SELECT)) {
             selection.select(access.selector(), true);
         }
@@ -173,12 +175,41 @@ final class DmaEngine {
         return null;
     }
 
-    /** Stores the big-endian control word back into the descriptor, if that field is RAM. */
+    /**
+     * Stores the big-endian control word back into the descriptor as one 4-byte store (QEMU's
+     * {@code stl_be_dma}): into RAM when the field is RAM, through the memory map when none of it
+     * is (a descriptor in the flash), and nowhere when it straddles the end of RAM.
+     */
     private void writeControl(GuestAddress descriptorAddress, int control) {
         GuestAddress field = descriptorAddress.plus(FW_CFG_DMA_ACCESS_CONTROL);
-        if (memory.ramBytesAt(field, Integer.BYTES) >= Integer.BYTES) {
+        long ram = memory.ramBytesAt(field, Integer.BYTES);
+        if (ram >= Integer.BYTES) {
             memory.slice(field, Integer.BYTES).set(Layouts.BE_U32, 0, control);
             memory.written(field, Integer.BYTES);
+        } else if (ram == 0) {
+            MemorySegment word = MemorySegment.ofArray(new byte[Integer.BYTES]);
+            word.set(Layouts.BE_U32, 0, control);
+            store(field, word);
         }
+    }
+
+    /** Loads {@code into} from {@code at} through the memory map; returns whether every byte came from something. */
+    private boolean load(GuestAddress at, MemorySegment into) {
+        boolean decoded = true;
+        long done = 0;
+        while (done < into.byteSize()) {
+            GuestAddress a = at.plus(done);
+            long rest = into.byteSize() - done;
+            long ram = Math.min(memory.ramBytesAt(a, rest), rest);
+            if (ram > 0) {
+                MemorySegment.copy(memory.slice(a, ram), 0, into, done, ram);
+                done += ram;
+            } else {
+                GuestMemory.Outside o = memory.loadOutsideRam(a, into.asSlice(done, rest));
+                decoded &= o.decoded();
+                done += Math.min(o.bytes(), rest);
+            }
+        }
+        return decoded;
     }
 }

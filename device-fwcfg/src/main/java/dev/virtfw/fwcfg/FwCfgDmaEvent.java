@@ -29,7 +29,7 @@ public final class FwCfgDmaEvent extends Event {
     public int key;
 
     @Label("Operation")
-    @Description("READ, WRITE, SKIP, NONE, or DESCRIPTOR_NOT_RAM")
+    @Description("READ, WRITE, SKIP, NONE, or DESCRIPTOR_UNREADABLE")
     public String operation;
 
     @Label("Control")

@@ -42,6 +42,19 @@ public interface GuestMemory {
         return new Outside(Math.min(toPage, data.byteSize()), false);
     }
 
+    /**
+     * Loads the start of {@code into} from {@code gpa}, an address that is not RAM, as the board's
+     * memory map routes it (a ROM or a device's registers), the way QEMU's
+     * {@code address_space_read} does for a DMA; bytes from nowhere read as zero and are not
+     * decoded. Returns how much of {@code into} it filled. Default: nothing but RAM.
+     */
+    default Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
+        long toPage = PAGE - (gpa.value() & (PAGE - 1));
+        long n = Math.min(toPage, into.byteSize());
+        into.asSlice(0, n).fill((byte) 0);
+        return new Outside(n, false);
+    }
+
     /** The granule {@link #storeOutsideRam}'s default steps by. */
     long PAGE = 4096;
 

@@ -63,7 +63,7 @@ class FwCfgTracingTest {
     void dmaEvents() throws Exception {
         List<RecordedEvent> dma = record(true).stream()
                 .filter(e -> e.getEventType().getName().equals(FwCfgDmaEvent.NAME)).toList();
-        assertThat(dma).extracting(e -> e.getString("operation")).containsExactly("READ", "WRITE", "DESCRIPTOR_NOT_RAM");
+        assertThat(dma).extracting(e -> e.getString("operation")).containsExactly("READ", "WRITE", "DESCRIPTOR_UNREADABLE");
         assertThat(dma.get(0).getInt("key")).isEqualTo(FW_CFG_ID);
         assertThat(dma.get(0).getLong("length")).isEqualTo(4);
         assertThat(dma.get(0).getInt("result")).isZero();

@@ -11,12 +11,12 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * Guest-physical memory as a DMA of the board's fw_cfg sees it, QEMU's {@code address_space_write}
+ * Guest-physical memory as a DMA of the board's fw_cfg sees it, QEMU's {@code address_space_rw}
  * for the virt board: RAM (the fast path, {@link GuestRam}), and outside RAM the flash banks and
- * the bus's devices, written in the access sizes QEMU's {@code memory_access_size} picks (at most
+ * the bus's devices, read and written in the access sizes QEMU's {@code memory_access_size} picks (at most
  * 4 bytes, no wider than the address's alignment, a power of two, little-endian values). Bytes
- * aimed at nothing are dropped and make the transfer's ERROR. A store aimed at the fw_cfg device
- * itself is dropped without an error: performing it could start a DMA from inside a DMA.
+ * aimed at nothing are dropped (read as zero) and make the transfer's ERROR. An access aimed at the
+ * fw_cfg device itself is not performed (it reads as zero): it could start a DMA inside a DMA.
  */
 final class DmaMemory implements GuestMemory {
     /** QEMU's default widest access for a device region (valid.max_access_size 0 means 4). */
@@ -90,6 +90,46 @@ final class DmaMemory implements GuestMemory {
         long next = bus.nextDeviceAfter(address);
         long gap = next > address ? Math.min(toPage, next - address) : toPage;
         return new Outside(Math.max(1, Math.min(gap, data.byteSize())), false);
+    }
+
+    @Override
+    public Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
+        long address = gpa.value();
+        int size = accessSize(address, into.byteSize());
+        Long value = null;
+        for (FlashBank bank : flash) {
+            if (bank.contains(address) && bank.contains(address + size - 1)) {
+                try {
+                    value = bank.device().read(address - bank.base(), size);
+                } catch (IllegalArgumentException refused) {
+                    value = 0L;
+                }
+            }
+        }
+        if (value == null) {
+            MmioDevice d = bus.deviceFor(address, size, false);
+            if (d != null) {
+                try {
+                    value = d == self ? 0L : bus.read(address, size);
+                } catch (RuntimeException refused) {
+                    value = 0L;
+                }
+            }
+        }
+        if (value == null) {
+            long toPage = PAGE - (address & (PAGE - 1));
+            long next = bus.nextDeviceAfter(address);
+            long gap = next > address ? Math.min(toPage, next - address) : toPage;
+            long n = Math.max(1, Math.min(gap, into.byteSize()));
+            into.asSlice(0, n).fill((byte) 0);
+            return new Outside(n, false);
+        }
+        switch (size) {
+            case 4 -> into.set(LE_U32, 0, value.intValue());
+            case 2 -> into.set(LE_U16, 0, value.shortValue());
+            default -> into.set(ValueLayout.JAVA_BYTE, 0, value.byteValue());
+        }
+        return new Outside(size, true);
     }
 
     /** QEMU's memory_access_size for a device region: min(length, 4, alignment), a power of two. */
