@@ -35,8 +35,11 @@ final class DmaEngine {
             event.begin();
             event.descriptor = descriptorAddress.value();
         }
-        MemorySegment descriptor = MemorySegment.ofArray(new byte[FW_CFG_DMA_ACCESS_SIZE]);
-        if (!load(descriptorAddress, descriptor)) {
+        // The usual case, a descriptor in RAM, is decoded in place; anything else is read through the map.
+        boolean inRam = memory.ramBytesAt(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE) >= FW_CFG_DMA_ACCESS_SIZE;
+        MemorySegment descriptor = inRam ? memory.slice(descriptorAddress, FW_CFG_DMA_ACCESS_SIZE)
+                : MemorySegment.ofArray(new byte[FW_CFG_DMA_ACCESS_SIZE]);
+        if (!inRam && !load(descriptorAddress, descriptor)) {
             // QEMU: a descriptor it cannot wholly read (part of it aimed at nothing) is not
             // executed; the ERROR store to its control field goes where the memory map sends it.
             writeControl(descriptorAddress, FW_CFG_DMA_CTL_ERROR);
