@@ -5,6 +5,7 @@ import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.bus.MmioBus;
 import dev.virtfw.machine.bus.MmioDevice;
 import dev.virtfw.machine.memory.GuestRam;
+import dev.virtfw.machine.unicorn.MmioHandler;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -28,6 +29,37 @@ final class DmaMemory implements GuestMemory {
     private final MmioBus bus;
     private final List<FlashBank> flash;
     private MmioDevice self;
+    /** The bus's devices, a refusal swallowed: a device's refusal is the device's business, the DMA goes on. */
+    private final MmioHandler busPort = new MmioHandler() {
+        @Override
+        public long read(long address, int size) {
+            try {
+                return bus.read(address, size);
+            } catch (RuntimeException refused) {
+                return 0;
+            }
+        }
+
+        @Override
+        public void write(long address, int size, long value) {
+            try {
+                bus.write(address, size, value);
+            } catch (RuntimeException refused) {
+                // not performed
+            }
+        }
+    };
+    /** An access aimed at the fw_cfg device itself: not performed, reads as zero. */
+    private static final MmioHandler NOT_PERFORMED = new MmioHandler() {
+        @Override
+        public long read(long address, int size) {
+            return 0;
+        }
+
+        @Override
+        public void write(long address, int size, long value) {
+        }
+    };
 
     DmaMemory(GuestRam ram, MmioBus bus, List<FlashBank> flash) {
         this.ram = ram;
@@ -59,77 +91,80 @@ final class DmaMemory implements GuestMemory {
     public Outside storeOutsideRam(GuestAddress gpa, MemorySegment data) {
         long address = gpa.value();
         int size = accessSize(address, data.byteSize());
+        MmioHandler target = target(address, size, true);
+        if (target == null) {
+            return new Outside(unassignedRun(address, data.byteSize()), false);
+        }
         long value = switch (size) {
             case 4 -> Integer.toUnsignedLong(data.get(LE_U32, 0));
             case 2 -> Short.toUnsignedLong(data.get(LE_U16, 0));
             default -> Byte.toUnsignedLong(data.get(ValueLayout.JAVA_BYTE, 0));
         };
-        for (FlashBank bank : flash) {
-            if (bank.contains(address) && bank.contains(address + size - 1)) {
-                try {
-                    bank.device().write(address - bank.base(), size, value);
-                } catch (IllegalArgumentException refused) {
-                    // the flash ignores what it cannot take, as QEMU's pflash does
-                }
-                return new Outside(size, true);
-            }
-        }
-        MmioDevice d = bus.deviceFor(address, size, true);
-        if (d != null) {
-            if (d != self) {
-                try {
-                    bus.write(address, size, value);
-                } catch (RuntimeException refused) {
-                    // a device's refusal is the device's business; the DMA goes on
-                }
-            }
-            return new Outside(size, true);
-        }
-        // Nothing here: drop up to the next 4 KiB boundary or the next device, whichever is first.
-        long toPage = PAGE - (address & (PAGE - 1));
-        long next = bus.nextDeviceAfter(address);
-        long gap = next > address ? Math.min(toPage, next - address) : toPage;
-        return new Outside(Math.max(1, Math.min(gap, data.byteSize())), false);
+        target.write(address, size, value);
+        return new Outside(size, true);
     }
 
     @Override
     public Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
         long address = gpa.value();
         int size = accessSize(address, into.byteSize());
-        Long value = null;
-        for (FlashBank bank : flash) {
-            if (bank.contains(address) && bank.contains(address + size - 1)) {
-                try {
-                    value = bank.device().read(address - bank.base(), size);
-                } catch (IllegalArgumentException refused) {
-                    value = 0L;
-                }
-            }
-        }
-        if (value == null) {
-            MmioDevice d = bus.deviceFor(address, size, false);
-            if (d != null) {
-                try {
-                    value = d == self ? 0L : bus.read(address, size);
-                } catch (RuntimeException refused) {
-                    value = 0L;
-                }
-            }
-        }
-        if (value == null) {
-            long toPage = PAGE - (address & (PAGE - 1));
-            long next = bus.nextDeviceAfter(address);
-            long gap = next > address ? Math.min(toPage, next - address) : toPage;
-            long n = Math.max(1, Math.min(gap, into.byteSize()));
+        MmioHandler target = target(address, size, false);
+        if (target == null) {
+            long n = unassignedRun(address, into.byteSize());
             into.asSlice(0, n).fill((byte) 0);
             return new Outside(n, false);
         }
+        long value = target.read(address, size);
         switch (size) {
-            case 4 -> into.set(LE_U32, 0, value.intValue());
-            case 2 -> into.set(LE_U16, 0, value.shortValue());
-            default -> into.set(ValueLayout.JAVA_BYTE, 0, value.byteValue());
+            case 4 -> into.set(LE_U32, 0, (int) value);
+            case 2 -> into.set(LE_U16, 0, (short) value);
+            default -> into.set(ValueLayout.JAVA_BYTE, 0, (byte) value);
         }
         return new Outside(size, true);
+    }
+
+    /**
+     * Where an access of {@code size} bytes at {@code address} goes: a flash bank, a device on the
+     * bus ({@link #NOT_PERFORMED} for the fw_cfg device itself), or null when nothing is mapped.
+     * A refusal by the flash or a device is theirs: the access is simply not performed.
+     */
+    private MmioHandler target(long address, int size, boolean isWrite) {
+        for (FlashBank bank : flash) {
+            if (bank.contains(address) && bank.contains(address + size - 1)) {
+                return new MmioHandler() {
+                    @Override
+                    public long read(long a, int n) {
+                        try {
+                            return bank.device().read(a - bank.base(), n);
+                        } catch (IllegalArgumentException refused) {
+                            return 0;
+                        }
+                    }
+
+                    @Override
+                    public void write(long a, int n, long value) {
+                        try {
+                            bank.device().write(a - bank.base(), n, value);
+                        } catch (IllegalArgumentException refused) {
+                            // the flash ignores what it cannot take, as QEMU's pflash does
+                        }
+                    }
+                };
+            }
+        }
+        MmioDevice d = bus.deviceFor(address, size, isWrite);
+        if (d == null) {
+            return null;
+        }
+        return d == self ? NOT_PERFORMED : busPort;
+    }
+
+    /** How many bytes from {@code address} (at most {@code limit}, at least 1) nothing is mapped at: up to the next 4 KiB boundary or device. */
+    private long unassignedRun(long address, long limit) {
+        long toPage = PAGE - (address & (PAGE - 1));
+        long next = bus.nextDeviceAfter(address);
+        long gap = next > address ? Math.min(toPage, next - address) : toPage;
+        return Math.max(1, Math.min(gap, limit));
     }
 
     /** QEMU's memory_access_size for a device region: min(length, 4, alignment), a power of two. */
