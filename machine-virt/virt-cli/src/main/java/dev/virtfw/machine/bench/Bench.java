@@ -197,7 +197,7 @@ public final class Bench {
         log.println("bench: preparing the Linux guest in " + work);
         log.flush();
         LinuxGuest.Boot boot = LinuxGuest.prepare(LinuxAssets.fromSystemProperties(), work);
-        linuxArgs = new ArrayList<>(List.of("-M", "virt", "-cpu", "cortex-a57", "-nographic", "-nic", "none"));
+        linuxArgs = new ArrayList<>(QemuRunner.virtArgs());     // the tests' board options
         linuxArgs.addAll(boot.arguments());    // -m 512 -no-reboot, the kernel, initrd, command line, items
         linuxUBootArgs = new ArrayList<>(linuxArgs);
         Path uboot = QemuRunner.findUBoot().orElseThrow(() -> new BenchException(
