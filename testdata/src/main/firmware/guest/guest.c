@@ -13,6 +13,8 @@ static u32 passed, failed;
 static int armed;
 static enum fixup armed_fixup;
 static void (*irq_handler)(void);
+static void (*fiq_handler)(void);
+volatile u64 fiq_count;
 
 void guest_begin(const void *dtb, const char *name)
 {
@@ -56,6 +58,11 @@ void trap_set_irq_handler(void (*handler)(void))
 	irq_handler = handler;
 }
 
+void trap_set_fiq_handler(void (*handler)(void))
+{
+	fiq_handler = handler;
+}
+
 static void unexpected(u64 slot)
 {
 	printf("UNEXPECTED %lu esr=0x%lx elr=0x%lx far=0x%lx spsr=0x%lx\n", slot, trap_last.esr, trap_last.elr,
@@ -88,6 +95,11 @@ void trap_entry(u64 slot, struct trap_frame *frame)
 		if (!irq_handler)
 			unexpected(slot);
 		irq_handler();
+		return;
+	}
+	if (slot == SLOT_CUR_SPX_FIQ && fiq_handler) {
+		fiq_count++;
+		fiq_handler();
 		return;
 	}
 	if ((slot & 3) != 0 || !armed)

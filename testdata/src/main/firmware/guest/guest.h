@@ -23,6 +23,7 @@
  * AArch32). The vector offset is slot * 0x80. */
 #define SLOT_CUR_SPX_SYNC 4
 #define SLOT_CUR_SPX_IRQ 5
+#define SLOT_CUR_SPX_FIQ 6
 #define SLOT_LOWER64_SYNC 8
 #define SLOT_LOWER64_IRQ 9
 
@@ -58,6 +59,10 @@ void trap_install(void);
 void trap_arm(enum fixup fixup);
 /* Called for every IRQ, in the handler, with the stack of the handler. */
 void trap_set_irq_handler(void (*handler)(void));
+/* Called for every FIQ taken at EL1 (a GICv3's group 0); without a handler
+ * an FIQ is UNEXPECTED. */
+void trap_set_fiq_handler(void (*handler)(void));
+extern volatile u64 fiq_count;	/* FIQs taken (counted in trap_count too) */
 
 /* trap.S: vector table and EL0 helper. */
 extern char guest_vectors[];

@@ -46,7 +46,9 @@ public enum Firmware {
     /** Interrupt guest for {@code -bios}: software-generated interrupts; see {@link Guest#SGI}. */
     GUEST_SGI("guest-sgi.bin"),
     /** Device guest for {@code -bios}: RTC, GPIO, virtio-mmio, PCIe, GICv2m; see {@link Guest#DEVICES}. */
-    GUEST_DEVICES("guest-devices.bin");
+    GUEST_DEVICES("guest-devices.bin"),
+    /** Interrupt guest for {@code -bios} with {@code gic-version=3}: the GICv3; see {@link Guest#GICV3}. */
+    GUEST_GICV3("guest-gicv3.bin");
 
     private final String fileName;
 

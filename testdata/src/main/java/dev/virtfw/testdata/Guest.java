@@ -368,7 +368,92 @@ public enum Guest {
             "platform-bus-empty-end-far",
             "platform-bus-empty-end-skipped",
             "platform-bus-store-taken",
-            "platform-bus-store-esr"));
+            "platform-bus-store-esr")),
+    /**
+     * With {@code -M virt,gic-version=3}: ID_AA64PFR0_EL1's GIC field, the distributor, the
+     * redistributor's two frames and the ICC_*_EL1 CPU interface with QEMU 7.2's values; SGIs by
+     * ICC_SGI1R (IRQ) and ICC_SGI0R (group 0: FIQ), an SPI routed by GICD_IROUTER and held back by
+     * the priority mask, the virtual timer's PPI; external aborts at the GICv2 CPU interface's
+     * address and past the only redistributor.
+     */
+    GICV3(Firmware.GUEST_GICV3, "guest-gicv3", 3, List.of(
+            "pfr0-gic-sysregs",
+            "pfr0-no-el2-el3",
+            "gicd-ctlr-reset",
+            "gicd-typer",
+            "gicd-iidr",
+            "gicd-ids",
+            "gicd-pidr4",
+            "gicd-igroupr-spi-reset",
+            "gicd-icfgr-spi-reset",
+            "gicd-private-bits-raz",
+            "gicd-ctlr-writable",
+            "gicd-irouter-64",
+            "gicd-ipriorityr-byte",
+            "gicr-typer",
+            "gicr-iidr",
+            "gicr-ctlr-reset",
+            "gicr-waker-reset",
+            "gicr-waker-awake",
+            "gicr-ids",
+            "gicr-propbaser",
+            "gicr-sgi-icfgr0",
+            "gicr-sgi-icfgr1",
+            "gicr-sgi-icfgr0-read-only",
+            "gicr-sgi-igroupr0-reset",
+            "gicr-sgi-isenabler0-reset",
+            "icc-sre",
+            "icc-sre-fixed",
+            "icc-ctlr",
+            "icc-ctlr-writable",
+            "icc-pmr-reset",
+            "icc-pmr-5-bits",
+            "icc-bpr0-reset",
+            "icc-bpr1-reset",
+            "icc-bpr-minimums",
+            "icc-igrpen-reset",
+            "icc-rpr-idle",
+            "icc-iar1-spurious",
+            "icc-hppir1-none",
+            "icc-ap1r1-undefined",
+            "icc-ap1r1-esr",
+            "icc-ap1r1-kept-x",
+            "gicv2-cpu-address-aborts",
+            "gicv2-cpu-address-esr",
+            "past-redistributor-aborts",
+            "past-redistributor-esr",
+            "sgi1r-pending",
+            "sgi1r-hppir1",
+            "sgi1r-isr-i",
+            "sgi1r-taken",
+            "sgi1r-vector",
+            "sgi1r-iar1",
+            "sgi1r-rpr-in-handler",
+            "sgi1r-rpr-after",
+            "sgi1r-not-pending-after",
+            "sgi1r-not-active-after",
+            "sgi1r-ignores-group0-sgi",
+            "sgi0r-pending",
+            "sgi0r-hppir0",
+            "sgi0r-hppir1-not-group1",
+            "sgi0r-isr-f",
+            "sgi0r-fiq-taken",
+            "sgi0r-fiq-vector",
+            "sgi0r-iar0",
+            "sgi0r-rpr-in-handler",
+            "spi-pending",
+            "spi-routed-away-hppir1",
+            "spi-routed-here-hppir1",
+            "spi-masked-by-pmr-isr",
+            "spi-masked-iar1-spurious",
+            "spi-taken",
+            "spi-iar1",
+            "spi-rpr-in-handler",
+            "spi-not-pending-after",
+            "timer-woke",
+            "timer-iar1",
+            "timer-rpr-in-handler",
+            "timer-irqs"));
 
     /**
      * The command-line arguments every guest runs with, before {@code -bios}. {@code acpi=off}: with
@@ -381,11 +466,22 @@ public enum Guest {
     private final Firmware firmware;
     private final String name;
     private final List<String> checks;
+    private final int gicVersion;
 
     Guest(Firmware firmware, String name, List<String> checks) {
+        this(firmware, name, 2, checks);
+    }
+
+    Guest(Firmware firmware, String name, int gicVersion, List<String> checks) {
         this.firmware = firmware;
         this.name = name;
+        this.gicVersion = gicVersion;
         this.checks = checks;
+    }
+
+    /** The GIC the guest is written for: 2 (QEMU's default) or 3 ({@code -M virt,gic-version=3}). */
+    public int gicVersion() {
+        return gicVersion;
     }
 
     /** The image. */
@@ -425,6 +521,19 @@ public enum Guest {
     }
 
     /**
+     * The arguments this guest runs with: {@link #arguments(Path)}, with {@code gic-version=3}
+     * added to the machine for a GICv3 guest.
+     */
+    public List<String> argumentsFor(Path bios) {
+        List<String> args = new ArrayList<>(arguments(bios));
+        if (gicVersion == 3) {
+            int m = args.indexOf("-M") + 1;
+            args.set(m, args.get(m) + ",gic-version=3");
+        }
+        return List.copyOf(args);
+    }
+
+    /**
      * How {@code console} (lines as {@link QemuRunner.Result#lines()} gives them)
      * differs from {@link #expectedLines()}: one entry per differing line
      * ({@code line <n>: got "<...>" want "<...>"}, missing or extra lines included);
@@ -454,6 +563,6 @@ public enum Guest {
 
     /** Runs the guest on {@code qemu-system-aarch64}, its image extracted into {@code dir}. */
     public QemuRunner.Result runOnQemu(Path dir, Duration timeout) throws IOException, QemuException, InterruptedException {
-        return QemuRunner.run(arguments(TestData.extract(firmware, dir)), timeout);
+        return QemuRunner.run(argumentsFor(TestData.extract(firmware, dir)), timeout);
     }
 }

@@ -24,7 +24,7 @@ class GuestsOnQemuTest {
     @ParameterizedTest
     @EnumSource(Guest.class)
     void everyCheckPassesOnQemu(Guest guest) throws Exception {
-        QemuRunner.Result r = Tools.runQemu(Guest.arguments(TestData.extract(guest.firmware(), dir)));
+        QemuRunner.Result r = Tools.runQemu(guest.argumentsFor(TestData.extract(guest.firmware(), dir)));
         assertThat(r.linesStartingWith("CHECK ")).as("checks of %s", guest)
                 .allSatisfy(l -> assertThat(l).endsWith(": ok"));
         assertThat(guest.differences(r.lines())).as("console of %s:%n%s", guest, r.output()).isEmpty();
@@ -55,6 +55,8 @@ class GuestsOnQemuTest {
         }
         assertThat(Guest.arguments(Path.of("g.bin"))).containsExactly("-M", "virt,acpi=off", "-cpu", "cortex-a57", "-m", "128",
                 "-nographic", "-nic", "none", "-bios", "g.bin");
+        assertThat(Guest.GICV3.argumentsFor(Path.of("g.bin"))).startsWith("-M", "virt,acpi=off,gic-version=3", "-cpu");
+        assertThat(Guest.SGI.argumentsFor(Path.of("g.bin"))).isEqualTo(Guest.arguments(Path.of("g.bin")));
     }
 
     @Test
