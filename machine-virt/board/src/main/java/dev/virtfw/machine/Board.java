@@ -3,7 +3,8 @@ package dev.virtfw.machine;
 import dev.virtfw.machine.bus.MmioBus;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.devices.Pl031;
-import dev.virtfw.machine.irq.Gicv2;
+import dev.virtfw.machine.irq.Gicv3;
+import dev.virtfw.machine.irq.InterruptController;
 import dev.virtfw.machine.timer.GenericTimer;
 import dev.virtfw.machine.unicorn.ExceptionRecord;
 import dev.virtfw.machine.memory.GuestRam;
@@ -84,8 +85,12 @@ final class Board implements EngineHooks, AutoCloseable {
     static final long HCR_IMO = 1L << 4;
     /** HCR_EL2.VI (bit 7): the virtual IRQ input. */
     static final long HCR_VI = 1L << 7;
-    /** HCR_EL2 while the guest runs (VI clear). */
-    static final long HCR_EL2_VALUE = HCR_RW | HCR_TWI | HCR_IMO | HCR_PAUTH;
+    /** HCR_EL2.FMO (bit 3): FIQs are virtual, so HCR_EL2.VF raises one at EL1 (a GICv3's group 0). */
+    static final long HCR_FMO = 1L << 3;
+    /** HCR_EL2.VF (bit 6): the virtual FIQ input. */
+    static final long HCR_VF = 1L << 6;
+    /** HCR_EL2 while the guest runs (VI and VF clear). */
+    static final long HCR_EL2_VALUE = HCR_RW | HCR_TWI | HCR_IMO | HCR_FMO | HCR_PAUTH;
 
     // QEMU target/arm/cpu.h EXCP_* numbers as Unicorn's interrupt hook reports them.
     static final int EXCP_UDEF = 1;
@@ -199,7 +204,7 @@ final class Board implements EngineHooks, AutoCloseable {
     }
 
     /** The interrupt sources and controller the loop serves between slices. */
-    record Interrupts(Gicv2 gic, GenericTimer timer, Pl011 uart, Pl031 rtc, dev.virtfw.machine.console.ConsoleInput input) {}
+    record Interrupts(InterruptController gic, GenericTimer timer, Pl011 uart, Pl031 rtc, dev.virtfw.machine.console.ConsoleInput input) {}
 
     private final Unicorn uc;
     private final CpuModel cpu;
@@ -224,8 +229,9 @@ final class Board implements EngineHooks, AutoCloseable {
     private UnassignedAccesses unassigned;
     /** Whether guest RAM is mapped executable, i.e. the guest has run code from RAM in this boot. */
     private boolean ramExecutable;
-    /** Whether HCR_EL2.VI is set in the CPU. */
+    /** Whether HCR_EL2.VI and HCR_EL2.VF are set in the CPU. */
     private boolean viRaised;
+    private boolean vfRaised;
     /** The instruction budget of this boot (0: none), and what is left of it. */
     private final long budget;
     private long executed;
@@ -281,7 +287,7 @@ final class Board implements EngineHooks, AutoCloseable {
                 }
             });
             uc.cpRegWrite(SysReg.SCR_EL3, SCR_EL3_VALUE);
-            hcrEl2 = HCR_EL2_VALUE | (hasSve(uc) ? HCR_TID3 : 0);
+            hcrEl2 = HCR_EL2_VALUE | (hasSve(uc) || irq.gic() instanceof Gicv3 ? HCR_TID3 : 0);
             uc.cpRegWrite(SysReg.HCR_EL2, hcrEl2);
             long cntvoff = irq.timer().boot(uc::cpRegWrite);
             uc.cpRegWrite(SysReg.CNTVOFF_EL2, cntvoff);
@@ -571,17 +577,20 @@ final class Board implements EngineHooks, AutoCloseable {
     /** Lets time pass for the timers and the console, then raises the CPU's IRQ input if the GIC asks. */
     private void serviceInterrupts() {
         pollSources();
-        if (irq.gic().irqOutput() && !viRaised) {
-            setVi(true);
+        InterruptController gic = irq.gic();
+        if ((gic.irqOutput() && !viRaised) || (gic.fiqOutput() && !vfRaised)) {
+            setVirtualLines(viRaised || gic.irqOutput(), vfRaised || gic.fiqOutput());
         }
     }
 
-    /** The GIC's output changed: lower VI at once (safe in a callback); raising waits for the loop. */
+    /** The GIC's outputs changed: lower VI/VF at once (safe in a callback); raising waits for the loop. */
     private void gicOutputChanged() {
-        boolean out = irq.gic().irqOutput();
-        if (!out && viRaised) {
-            setVi(false);
-        } else if (out && !viRaised) {
+        boolean irqOut = irq.gic().irqOutput();
+        boolean fiqOut = irq.gic().fiqOutput();
+        if ((!irqOut && viRaised) || (!fiqOut && vfRaised)) {
+            setVirtualLines(viRaised && irqOut, vfRaised && fiqOut);
+        }
+        if ((irqOut && !viRaised) || (fiqOut && !vfRaised)) {
             serviceWanted = true;   // raised by the loop, at the next block boundary
         }
     }
@@ -593,9 +602,10 @@ final class Board implements EngineHooks, AutoCloseable {
         irq.uart().pollInput();
     }
 
-    private void setVi(boolean raised) {
-        viRaised = raised;
-        uc.cpRegWrite(SysReg.HCR_EL2, raised ? hcrEl2 | HCR_VI : hcrEl2);
+    private void setVirtualLines(boolean vi, boolean vf) {
+        viRaised = vi;
+        vfRaised = vf;
+        uc.cpRegWrite(SysReg.HCR_EL2, hcrEl2 | (vi ? HCR_VI : 0) | (vf ? HCR_VF : 0));
     }
 
     /**
@@ -605,7 +615,7 @@ final class Board implements EngineHooks, AutoCloseable {
      */
     private void idle() {
         pollSources();
-        if (irq.gic().irqOutput()) {
+        if (irq.gic().irqOutput() || irq.gic().fiqOutput()) {
             return;
         }
         irq.uart().flushOutput();
@@ -731,6 +741,10 @@ final class Board implements EngineHooks, AutoCloseable {
                 && trappedSystemRegister(r.syndrome())) {
             return;
         }
+        if (intno == EXCP_UDEF && r.exceptionClass() == EC_UNKNOWN && r.targetEl() == 1
+                && irq.gic() instanceof Gicv3 gic && gicSystemRegister(gic)) {
+            return;
+        }
         String fault = deliverRaised(intno, r);
         if (fault != null) {
             throw new GuestFaultException(fault, GuestFaultException.NO_ADDRESS);
@@ -782,12 +796,24 @@ final class Board implements EngineHooks, AutoCloseable {
     private static final int ID_AA64ZFR0 = SysReg.ID_AA64ZFR0_EL1.encoding();
     /** ID_AA64PFR0_EL1.SVE, bits 35:32. */
     private static final long PFR0_SVE = 0xfL << 32;
+    /** ID_AA64PFR0_EL1.GIC, bits 27:24: 1 when the GICv3 system-register interface exists (QEMU sets it with a GICv3). */
+    private static final long PFR0_GIC = 0xfL << 24;
+    private static final long PFR0_GIC_V3 = 1L << 24;
+    /** ID_AA64PFR0_EL1.EL2 and EL3 (bits 15:8): zero, as QEMU's virt without virtualization and secure says. */
+    private static final long PFR0_EL2_EL3 = 0xffL << 8;
 
+    /**
+     * HCR_EL2.TID3 is set on a CPU with SVE (see {@link #HCR_TID3}) and with a GICv3, whose
+     * presence the guest reads in ID_AA64PFR0_EL1.GIC: Unicorn's CPU has no GIC and reports none.
+     */
     private static boolean hasSve(Unicorn uc) {
         return (uc.cpRegRead(SysReg.ID_AA64PFR0_EL1) & PFR0_SVE) != 0;
     }
 
-    /** An ID register as the guest sees it: the CPU's, with SVE taken out (see {@link #HCR_TID3}). */
+    /**
+     * An ID register as the guest sees it: the CPU's, with SVE taken out (see {@link #HCR_TID3}), no
+     * EL2 or EL3 (the guest has neither), and the GIC field of a GICv3.
+     */
     private long idRegister(int encoding) {
         if (encoding == ID_AA64ZFR0) {
             return 0;
@@ -799,7 +825,49 @@ final class Board implements EngineHooks, AutoCloseable {
         } catch (UnicornException e) {
             return 0;   // an unallocated encoding of the ID space reads as zero
         }
-        return encoding == ID_AA64PFR0 ? value & ~PFR0_SVE : value;
+        if (encoding == ID_AA64PFR0) {
+            value &= ~(PFR0_SVE | PFR0_GIC | PFR0_EL2_EL3);
+            return irq.gic() instanceof Gicv3 ? value | PFR0_GIC_V3 : value;
+        }
+        return value;
+    }
+
+    /** MRS (bits 31:20 = 0xd53) and MSR from a register (0xd51) with op0 = 2 or 3. */
+    private static final int MRS = 0xD53;
+    private static final int MSR = 0xD51;
+
+    /**
+     * Performs an MRS/MSR of a GICv3 CPU interface register ({@code ICC_*_EL1}), which Unicorn's
+     * CPU does not have (in QEMU they come with the GIC device): the access was an undefined
+     * instruction at EL1, with the PC on it. Decodes the instruction, lets {@code gic} answer, and
+     * steps past it. Returns false for any other undefined instruction, which the guest then takes.
+     */
+    private boolean gicSystemRegister(Gicv3 gic) {
+        if (((uc.regRead(Arm64Reg.PSTATE) >>> 2) & 3) != 1) {
+            return false;   // at EL0 the ICC registers are undefined, as on QEMU
+        }
+        long pc = uc.pc();
+        long insn = uc.instructionAt(pc);
+        if (insn < 0 || (insn >>> 20 != MRS && insn >>> 20 != MSR)) {
+            return false;
+        }
+        int op0 = 2 + (int) ((insn >>> 19) & 1);
+        int encoding = SysReg.encode(op0, (int) (insn >>> 16) & 7, (int) (insn >>> 12) & 15,
+                (int) (insn >>> 8) & 15, (int) (insn >>> 5) & 7);
+        int rt = (int) insn & 31;
+        if (insn >>> 20 == MRS) {
+            var value = gic.readSystemRegister(encoding);
+            if (value.isEmpty()) {
+                return false;
+            }
+            if (rt != 31) {
+                uc.regWrite(Arm64Reg.x(rt), value.getAsLong());
+            }
+        } else if (!gic.writeSystemRegister(encoding, rt == 31 ? 0 : uc.regRead(Arm64Reg.x(rt)))) {
+            return false;
+        }
+        uc.regWrite(Arm64Reg.PC, pc + INSTRUCTION);
+        return true;
     }
 
     /**

@@ -25,6 +25,9 @@ import java.util.Set;
  * @param dumpDtb    {@code -M virt,dumpdtb=FILE}: write the device tree there and run nothing, or null
  * @param highmem    {@code -M virt,highmem=on|off}: the PCIe host's high ECAM and 64-bit window
  *                   (on, QEMU's default), or the low ECAM, no 64-bit window and RAM below 4 GiB
+ * @param gicVersion {@code -M virt,gic-version=2|3}: the interrupt controller (2, QEMU's default)
+ * @param its        {@code -M virt,its=on|off}: with a GICv3, its ITS (on, QEMU's default); no
+ *                   effect on a GICv2, whose MSI frame (GICv2m) is always there
  * @param fwCfg      {@code -fw_cfg} files, in order
  * @param devices    extra devices ({@code --device}), created by their providers
  * @param flashDrives {@code -drive if=pflash} images, each with its bank resolved
@@ -45,6 +48,8 @@ public record MachineConfig(
         Path dtb,
         Path dumpDtb,
         boolean highmem,
+        int gicVersion,
+        boolean its,
         List<FwCfgEntry> fwCfg,
         List<DeviceSpec> devices,
         List<FlashDrive> flashDrives,
@@ -62,6 +67,9 @@ public record MachineConfig(
         Objects.requireNonNull(cpu, "cpu");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(console, "console");
+        if (gicVersion != 2 && gicVersion != 3) {
+            throw new IllegalArgumentException("gic-version " + gicVersion + " (2 or 3)");
+        }
         fwCfg = List.copyOf(fwCfg);
         devices = List.copyOf(devices);
         flashDrives = List.copyOf(flashDrives);
@@ -85,6 +93,8 @@ public record MachineConfig(
         b.dtb = dtb;
         b.dumpDtb = dumpDtb;
         b.highmem = highmem;
+        b.gicVersion = gicVersion;
+        b.its = its;
         b.fwCfg.addAll(fwCfg);
         b.devices.addAll(devices);
         b.flashDrives.addAll(flashDrives);
@@ -108,6 +118,8 @@ public record MachineConfig(
         private Path dtb;
         private Path dumpDtb;
         private boolean highmem = true;
+        private int gicVersion = 2;
+        private boolean its = true;
         private final List<FwCfgEntry> fwCfg = new ArrayList<>();
         private final List<DeviceSpec> devices = new ArrayList<>();
         private final List<FlashDrive> flashDrives = new ArrayList<>();
@@ -129,6 +141,8 @@ public record MachineConfig(
         public Builder dtb(Path v) { dtb = v; return this; }
         public Builder dumpDtb(Path v) { dumpDtb = v; return this; }
         public Builder highmem(boolean v) { highmem = v; return this; }
+        public Builder gicVersion(int v) { gicVersion = v; return this; }
+        public Builder its(boolean v) { its = v; return this; }
         public Builder fwCfg(FwCfgEntry v) { fwCfg.add(v); return this; }
         public Builder device(DeviceSpec v) { devices.add(v); return this; }
         public Builder flashDrive(FlashDrive v) { flashDrives.add(v); return this; }
@@ -140,7 +154,7 @@ public record MachineConfig(
         public Builder traceOut(PrintStream v) { traceOut = v; return this; }
 
         public MachineConfig build() {
-            return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, highmem, fwCfg, devices,
+            return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, highmem, gicVersion, its, fwCfg, devices,
                     flashDrives, noReboot, nographic, limits, console, trace, traceOut);
         }
     }

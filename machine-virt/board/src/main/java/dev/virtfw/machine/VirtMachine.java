@@ -22,6 +22,8 @@ import dev.virtfw.machine.dt.HostEntropy;
 import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.irq.Gicv2;
 import dev.virtfw.machine.irq.Gicv2m;
+import dev.virtfw.machine.irq.Gicv3;
+import dev.virtfw.machine.irq.InterruptController;
 import dev.virtfw.machine.pci.Gpex;
 import dev.virtfw.machine.pci.PcieLayout;
 import dev.virtfw.machine.timer.GenericTimer;
@@ -44,7 +46,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * QEMU's {@code -M virt} for one AArch64 CPU on Unicorn: flash at 0 (two 64 MiB banks), the GICv2
- * and its GICv2m MSI frame, the PL011, PL031 RTC, fw_cfg and PL061 GPIO from 0x0900_0000, 32
+ * and its GICv2m MSI frame (or a GICv3 with {@code gic-version=3}), the PL011, PL031 RTC, fw_cfg and PL061 GPIO from 0x0900_0000, 32
  * virtio-mmio transports with nothing behind them at 0x0A00_0000, the generic PCIe host with an
  * empty bus, RAM at 0x4000_0000, PSCI over hvc, a generated device tree, and QEMU's two boot modes
  * (firmware with {@code -bios}, or a Linux Image with {@code -kernel}). {@link #create} checks the configuration and prepares everything;
@@ -89,10 +91,13 @@ public final class VirtMachine implements AutoCloseable {
     private final GuestRam ram;
     private final List<FlashBank> flash;
     private final MmioBus bus = new MmioBus();
-    /** QEMU's virt: GICv2 distributor and CPU interface (VIRT_GIC_DIST, VIRT_GIC_CPU). */
-    private final Gicv2 gic = new Gicv2(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_CPU_BASE);
+    /**
+     * QEMU's virt: the GICv2 distributor and CPU interface (VIRT_GIC_DIST, VIRT_GIC_CPU), or with
+     * {@code gic-version=3} the GICv3 distributor and redistributor (VIRT_GIC_REDIST).
+     */
+    private final InterruptController gic;
     /** The EL1 physical timer on PPI 14 (INTID 30), the virtual timer on PPI 11 (INTID 27). */
-    private final GenericTimer timer = new GenericTimer(gic.line(30), gic.line(27));
+    private final GenericTimer timer;
     private Pl011 uart;
     private Pl031 rtc;
     private final InputFile bios;
@@ -148,12 +153,24 @@ public final class VirtMachine implements AutoCloseable {
 
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
             this.flash = flashBanks();
+            this.gic = config.gicVersion() == 3
+                    ? new Gicv3(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_REDIST_BASE, DeviceEnvironment.of(ram, config.console()).memory())
+                    : new Gicv2(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_CPU_BASE);
+            this.timer = new GenericTimer(gic.line(30), gic.line(27));
 
             DeviceEnvironment env = DeviceEnvironment.of(ram, config.console());
             // In the order QEMU 7.2's machvirt_init creates them: the device tree lists them in reverse.
-            bus.register(gic.distributor());
-            bus.register(gic.cpuInterface());
-            bus.register(new Gicv2m(GIC_V2M_BASE, gic, SPI_GIC_V2M, GIC_V2M_SPIS));
+            switch (gic) {
+                case Gicv2 v2 -> {
+                    bus.register(v2.distributor());
+                    bus.register(v2.cpuInterface());
+                    bus.register(new Gicv2m(GIC_V2M_BASE, v2, SPI_GIC_V2M, GIC_V2M_SPIS));
+                }
+                case Gicv3 v3 -> {
+                    bus.register(v3.distributor());
+                    bus.register(v3.redistributor());
+                }
+            }
             uart = new Pl011(UART_BASE, config.console(), gic.line(32 + SPI_UART));
             bus.register(uart);
             rtc = new Pl031(RTC_BASE, InstantSource.system(), gic.spi(SPI_RTC));
@@ -376,7 +393,7 @@ public final class VirtMachine implements AutoCloseable {
      */
     public byte[] deviceTree() {
         DeviceTree tree = userTree != null ? Dtb.parse(Dtb.write(userTree))
-                : VirtDeviceTree.build(config.cpu(), RAM_BASE, config.ramSize(), bus.devices(), seeds);
+                : VirtDeviceTree.build(config.cpu(), config.gicVersion(), RAM_BASE, config.ramSize(), bus.devices(), seeds);
         long initrdStart = 0;
         long initrdSize = 0;
         if (directKernelBoot() && initrd != null) {

@@ -25,7 +25,7 @@ class ExceptionAndInterruptGuestsTest {
     @EnumSource(dev.virtfw.testdata.Guest.class)
     void printsWhatQemuPrints(dev.virtfw.testdata.Guest guest) throws Exception {
         Path bios = TestData.extract(guest.firmware(), dir);
-        Guest.Run run = Guest.run(bios, "", b -> b.ramSize(128L << 20));
+        Guest.Run run = Guest.run(bios, "", b -> b.ramSize(128L << 20).gicVersion(guest.gicVersion()));
 
         List<String> console = Arrays.asList(run.console().replace("\r", "").split("\n"));
         assertThat(guest.differences(console)).as(run.console()).isEmpty();

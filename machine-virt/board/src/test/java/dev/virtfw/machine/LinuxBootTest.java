@@ -139,6 +139,31 @@ class LinuxBootTest {
                 .doesNotContain("SVE: maximum available vector length");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "its={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"off"})
+    void withGicVersion3TheKernelTakesItsInterruptsThroughTheSystemRegisters(String its) throws Exception {
+        Guest.Run ours = run(b -> b.gicVersion(3).its(its.equals("on")));
+        assertReadTheDevice(ours);
+        assertThat(ours.console()).contains("GICv3: 224 SPIs implemented", "GICv3: 0 Extended SPIs implemented",
+                "GICv3: CPU0: found redistributor 0 region 0:0x00000000080a0000", "Root IRQ handler: gic_handle_irq",
+                "arch_timer: cp15 timer(s) running at 62.50MHz (virt).", "9000000.pl011: ttyAMA0 at MMIO 0x9000000");
+
+        List<String> args = new java.util.ArrayList<>(QemuRunner.virtArgs());
+        args.set(args.indexOf("virt"), "virt,gic-version=3,its=" + its);
+        args.addAll(boot.arguments());
+        QemuRunner.Result qemu = QemuRunner.run(args, Duration.ofSeconds(120));
+        assertThat(qemu.exitCode()).as(qemu.output()).isZero();
+        for (String prefix : List.of("GICv3:", "ITS", "GIC: ")) {
+            assertThat(kernelLines(ours.console(), prefix)).as(prefix).isEqualTo(kernelLines(qemu.output(), prefix));
+        }
+    }
+
+    /** The kernel's log lines whose message starts with {@code prefix}, without their timestamps. */
+    private static List<String> kernelLines(String console, String prefix) {
+        return console.lines().map(l -> l.replaceFirst("^\\[ *[0-9.]+\\] ", "").strip())
+                .filter(l -> l.startsWith(prefix)).toList();
+    }
+
     @Test
     void throughUBootItsAutobootLoadsEverythingOverFwCfgDma() throws Exception {
         Path uboot = QemuRunner.findUBoot().orElseThrow();

@@ -18,6 +18,15 @@ public record DeviceTreeContext(Node parent, Node apbClock, Node interruptContro
         Objects.requireNonNull(msiController, "msiController");
     }
 
+    /**
+     * The first phandle the board has not given away, for a device's own node: QEMU's virt numbers
+     * phandles in the order it makes nodes (0x8000 the clock, 0x8001 the CPU, 0x8002 the GIC,
+     * 0x8003 the MSI controller when there is one).
+     */
+    public int firstFreePhandle() {
+        return msiController.isPresent() ? 0x8004 : 0x8003;
+    }
+
     /** A context without an MSI controller. */
     public DeviceTreeContext(Node parent, Node apbClock, Node interruptController) {
         this(parent, apbClock, interruptController, Optional.empty());

@@ -23,7 +23,7 @@ import dev.virtfw.machine.irq.Spi;
 public final class Pl061 extends MmioWindow {
     /** QEMU's virt window size for the GPIO controller. */
     public static final long SIZE = 0x1000;
-    /** QEMU's virt: the phandle of the pl061 node, which gpio-keys refers to. */
+    /** QEMU's virt with an MSI controller (its default): the phandle of the pl061 node, which gpio-keys refers to; one less without. */
     public static final int PHANDLE = 0x8004;
     /** The pin QEMU's gpio-keys poweroff key is wired to. */
     public static final int POWER_KEY_PIN = 3;
@@ -157,7 +157,7 @@ public final class Pl061 extends MmioWindow {
         Node poweroff = keys.addChild("poweroff");
 
         Node node = context.parent().addChild("pl061@" + Long.toHexString(base()));
-        node.putU32("phandle", PHANDLE);
+        node.putU32("phandle", context.firstFreePhandle());
         node.putString("clock-names", "apb_pclk");
         node.putReference("clocks", context.apbClock());
         node.putU32("interrupts", irq.cells(Spi.FDT_LEVEL_HIGH));

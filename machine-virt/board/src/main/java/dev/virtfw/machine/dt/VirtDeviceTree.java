@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * The device tree of the virt board as QEMU 7.2's hw/arm/virt.c builds it for one CPU and GICv2:
- * the same node names, compatible strings, reg values, phandle numbers (QEMU starts at 0x8000:
- * apb-pclk, the CPU, the GIC, the GICv2m frame, the PL061), node order and property order. Devices
+ * The device tree of the virt board as QEMU 7.2's hw/arm/virt.c builds it for one CPU and a GICv2
+ * or GICv3: the same node names, compatible strings, reg values, phandle numbers (QEMU starts at
+ * 0x8000: apb-pclk, the CPU, the GIC, the MSI controller (GICv2m frame or ITS) when there is one,
+ * the PL061), node order and property order. Devices
  * add their own nodes, in the reverse of the order they were registered on the bus: QEMU's libfdt
  * puts each new node before its siblings, so the board registers its devices in the order QEMU
  * creates them. The platform bus is an empty container (no dynamic devices), as in QEMU's tree.
@@ -29,6 +30,10 @@ public final class VirtDeviceTree {
     public static final long GIC_DIST_SIZE = 0x1_0000L;
     public static final long GIC_CPU_BASE = 0x0801_0000L;
     public static final long GIC_CPU_SIZE = 0x1_0000L;
+    public static final long GIC_ITS_BASE = 0x0808_0000L;
+    public static final long GIC_REDIST_BASE = 0x080A_0000L;
+    /** VIRT_GIC_REDIST: room for 123 redistributors; the board has one (the rest is unassigned, as on QEMU). */
+    public static final long GIC_REDIST_SIZE = 0x00F6_0000L;
     public static final long PLATFORM_BUS_BASE = 0x0C00_0000L;
     public static final long PLATFORM_BUS_SIZE = 0x0200_0000L;
 
@@ -39,7 +44,7 @@ public final class VirtDeviceTree {
     // include/hw/arm/fdt.h and virt.c: interrupt cell encodings
     static final int GIC_FDT_IRQ_TYPE_PPI = 1;
     static final int GIC_FDT_IRQ_FLAGS_LEVEL_HI = 4;
-    /** PPI flags for one CPU: the CPU mask (bit 8) and level-high. */
+    /** PPI flags for one CPU on a GICv2: the CPU mask (bit 8) and level-high; a GICv3 has no CPU mask. */
     static final int PPI_FLAGS_ONE_CPU = (1 << 8) | GIC_FDT_IRQ_FLAGS_LEVEL_HI;
     // Arm generic timer PPIs (virt.c fdt_add_timer_nodes): secure, non-secure, virtual, hypervisor
     static final int ARCH_TIMER_S_EL1_IRQ = 13;
@@ -54,12 +59,14 @@ public final class VirtDeviceTree {
     private VirtDeviceTree() {}
 
     /**
-     * Builds the tree for {@code cpu}, RAM at {@code ramBase} of {@code ramSize} bytes and the given
-     * devices in the order they were registered; {@code rng} fills /chosen's rng-seed and
-     * kaslr-seed as QEMU does.
+     * Builds the tree for {@code cpu}, a GIC of version {@code gicVersion} (2 or 3), RAM at
+     * {@code ramBase} of {@code ramSize} bytes and the given devices in the order they were
+     * registered; {@code rng} fills /chosen's rng-seed and kaslr-seed as QEMU does.
      */
-    public static DeviceTree build(CpuModel cpu, long ramBase, long ramSize, List<MmioDevice> devices,
+    public static DeviceTree build(CpuModel cpu, int gicVersion, long ramBase, long ramSize, List<MmioDevice> devices,
                                    RandomGenerator rng) {
+        boolean v3 = gicVersion == 3;
+        int ppiFlags = v3 ? GIC_FDT_IRQ_FLAGS_LEVEL_HI : PPI_FLAGS_ONE_CPU;
         Node root = Node.root();
         Node gic = root.addChild("intc@" + Long.toHexString(GIC_DIST_BASE));
         root.putReference("interrupt-parent", gic);
@@ -81,8 +88,14 @@ public final class VirtDeviceTree {
         memory.putString("device_type", "memory");
 
         gic.putU32("phandle", PHANDLE_GIC);
-        gic.putU64("reg", GIC_DIST_BASE, GIC_DIST_SIZE, GIC_CPU_BASE, GIC_CPU_SIZE);
-        gic.putString("compatible", "arm,cortex-a15-gic");
+        if (v3) {
+            gic.putU64("reg", GIC_DIST_BASE, GIC_DIST_SIZE, GIC_REDIST_BASE, GIC_REDIST_SIZE);
+            gic.putU32("#redistributor-regions", 1);
+            gic.putString("compatible", "arm,gic-v3");
+        } else {
+            gic.putU64("reg", GIC_DIST_BASE, GIC_DIST_SIZE, GIC_CPU_BASE, GIC_CPU_SIZE);
+            gic.putString("compatible", "arm,cortex-a15-gic");
+        }
         gic.putEmpty("ranges");
         gic.putU32("#size-cells", 2);
         gic.putU32("#address-cells", 2);
@@ -112,7 +125,7 @@ public final class VirtDeviceTree {
         }
 
         Node pmu = root.addChild("pmu");
-        pmu.putU32("interrupts", GIC_FDT_IRQ_TYPE_PPI, VIRTUAL_PMU_IRQ, PPI_FLAGS_ONE_CPU);
+        pmu.putU32("interrupts", GIC_FDT_IRQ_TYPE_PPI, VIRTUAL_PMU_IRQ, ppiFlags);
         pmu.putString("compatible", "arm,armv8-pmuv3");
 
         Node flash = root.addChild("flash@" + Long.toHexString(FLASH_BASE));
@@ -133,10 +146,10 @@ public final class VirtDeviceTree {
 
         Node timer = root.addChild("timer");
         timer.putU32("interrupts",
-                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_S_EL1_IRQ, PPI_FLAGS_ONE_CPU,
-                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_NS_EL1_IRQ, PPI_FLAGS_ONE_CPU,
-                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_VIRT_IRQ, PPI_FLAGS_ONE_CPU,
-                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_NS_EL2_IRQ, PPI_FLAGS_ONE_CPU);
+                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_S_EL1_IRQ, ppiFlags,
+                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_NS_EL1_IRQ, ppiFlags,
+                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_VIRT_IRQ, ppiFlags,
+                GIC_FDT_IRQ_TYPE_PPI, ARCH_TIMER_NS_EL2_IRQ, ppiFlags);
         timer.putEmpty("always-on");
         timer.putString("compatible", "arm,armv8-timer", "arm,armv7-timer");
 

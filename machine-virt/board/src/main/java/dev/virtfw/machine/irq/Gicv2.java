@@ -22,7 +22,7 @@ import java.util.List;
  * <p>The output is reported through {@link #setOutputListener}: the board turns it into the CPU's
  * interrupt input between two runs of the engine.
  */
-public final class Gicv2 {
+public final class Gicv2 implements InterruptController {
     /** QEMU's virt: 256 SPIs on top of the 32 private interrupts. */
     public static final int NUM_IRQ = 32 + 256;
     public static final int SPURIOUS = 1023;
@@ -117,16 +117,25 @@ public final class Gicv2 {
     }
 
     /** Told whenever {@link #irqOutput()} may have changed (called with the state already updated). */
+    @Override
     public void setOutputListener(Runnable listener) {
         this.outputListener = listener;
     }
 
     /** Whether the CPU interface signals IRQ to the CPU now. */
+    @Override
     public boolean irqOutput() {
         return output;
     }
 
+    /** Never: without the Security Extensions, GICC_CTLR.FIQEn does not exist and both groups signal IRQ. */
+    @Override
+    public boolean fiqOutput() {
+        return false;
+    }
+
     /** The input wire of interrupt {@code intid} (a PPI 16-31 or an SPI 32 and up). */
+    @Override
     public InterruptLine line(int intid) {
         if (intid < NR_SGIS || intid >= NUM_IRQ) {
             throw new IllegalArgumentException("no interrupt line " + intid + " on this GIC");
@@ -135,11 +144,13 @@ public final class Gicv2 {
     }
 
     /** Shared peripheral interrupt {@code n}: INTID 32 + n. */
+    @Override
     public Spi spi(int n) {
         return new Spi(n, line(INTERNAL + n));
     }
 
     /** Power-on state: everything disabled, nothing pending or active, PPIs level, SGIs edge. */
+    @Override
     public void reset() {
         java.util.Arrays.fill(enabled, false);
         java.util.Arrays.fill(enabled, 0, NR_SGIS, true); // SGIs are always enabled

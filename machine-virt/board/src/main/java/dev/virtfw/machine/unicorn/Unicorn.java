@@ -476,6 +476,25 @@ public final class Unicorn implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The instruction word at guest-virtual {@code pc}, fetched as the CPU would in its current
+     * translation regime, or -1 when that address does not translate to memory. A probe: the
+     * translation never raises a fault in the guest.
+     */
+    public long instructionAt(long pc) {
+        if (UcVmemRead.HANDLE == null) {
+            return -1;
+        }
+        scratch.set(JAVA_INT, 8, 0);
+        int err;
+        try {
+            err = (int) UcVmemRead.HANDLE.invokeExact(uc, pc, UC_PROT_EXEC, scratch.asSlice(8, 4), 4L);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_vmem_read", t);
+        }
+        return err == 0 ? Integer.toUnsignedLong(scratch.get(JAVA_INT, 8)) : -1;
+    }
+
     /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
     public void removeCache(long begin, long end) {
         ucCheck("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",

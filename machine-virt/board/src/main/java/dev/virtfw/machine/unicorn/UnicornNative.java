@@ -165,6 +165,12 @@ final class UnicornNative {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
+    /** uc_vmem_read(uc, address, prot, bytes, size): an instruction the board emulates (a GICv3 system register). */
+    static final class UcVmemRead {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_vmem_read",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
     /** uc_ctl(uc, type, u64, u64), variadic: TB_REMOVE_CACHE when written memory may hold translated code. */
     static final class UcCtlU64U64 {
         static final MethodHandle HANDLE = bind(LIBRARY, "uc_ctl",

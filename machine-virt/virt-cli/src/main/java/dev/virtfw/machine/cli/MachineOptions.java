@@ -19,8 +19,9 @@ import java.util.Map;
  *   <li>{@code highmem=on|off}: the PCIe host's high ECAM and 64-bit window, or QEMU's 32-bit layout;</li>
  *   <li>{@code acpi=off|auto}: the board never builds ACPI tables, so both mean what {@code off} means
  *       on QEMU; {@code acpi=on} is refused;</li>
- *   <li>{@code gic-version=2}: the only GIC emulated; 3, 4, max and host are refused;</li>
- *   <li>{@code its=on|off}: accepted and without effect (a GICv2 has no ITS).</li>
+ *   <li>{@code gic-version=2|3|max}: the GICv2 (the default) or the GICv3, which {@code max}
+ *       means without virtualization, as on QEMU; 4 and host are refused with QEMU's reasons;</li>
+ *   <li>{@code its=on|off}: a GICv3's ITS (on by default); without effect on a GICv2.</li>
  * </ul>
  *
  * Switches take QEMU's spellings: on/off, yes/no, true/false, y/n. Anything else is one
@@ -66,7 +67,7 @@ final class MachineOptions {
                     b.dumpDtb(Path.of(v));
                 }
                 case "highmem" -> b.highmem(onOff(spec, "highmem", v));
-                case "its" -> onOff(spec, "its", v);
+                case "its" -> b.its(onOff(spec, "its", v));
                 case "acpi" -> {
                     if (!v.equals("auto") && onOff(spec, "acpi", v)) {
                         throw invalid(spec, "ACPI tables are not generated (only acpi=off or auto)");
@@ -74,11 +75,12 @@ final class MachineOptions {
                 }
                 case "gic-version" -> {
                     switch (v.toLowerCase(Locale.ROOT)) {
-                        case "2" -> { }
-                        case "3", "4", "max", "host" -> throw invalid(spec,
-                                "only the GICv2 is emulated (gic-version=2)");
-                        default -> throw invalid(spec,
-                                "gic-version: valid values are 2, 3, 4, host and max (only 2 is emulated)");
+                        case "2" -> b.gicVersion(2);
+                        case "3", "max" -> b.gicVersion(3);
+                        case "4" -> throw invalid(spec, "gic-version=4 requires virtualization enabled,"
+                                + " which this board does not emulate");
+                        case "host" -> throw invalid(spec, "gic-version=host requires KVM");
+                        default -> throw invalid(spec, "gic-version: valid values are 2, 3, 4, host and max");
                     }
                 }
                 default -> throw invalid(spec, "unsupported machine option '" + e.getKey() + "=" + v

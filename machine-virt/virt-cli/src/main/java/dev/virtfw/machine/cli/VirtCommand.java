@@ -52,7 +52,7 @@ public final class VirtCommand {
     /** The options in help order: short (single-dash) name or null, long name or null, value label, text. */
     private static final Options OPTIONS = new Options()
             .addOption(opt("M", "machine", "virt[,prop=value...]", "The board: virt (or virt-7.2); properties dumpdtb=FILE,"
-                    + " highmem=on|off, acpi=off, gic-version=2, its=on|off. Given again, the properties merge."))
+                    + " highmem=on|off, acpi=off, gic-version=2|3|max, its=on|off. Given again, the properties merge."))
             .addOption(opt("cpu", null, "CPU", "cortex-a57 (default), cortex-a53, cortex-a72 or max."))
             .addOption(opt("m", null, "SIZE", "RAM size: MiB, or with a K/M/G/T suffix (default 128M)."))
             .addOption(opt("smp", null, "[cpus=]1", "CPUs: only 1 (one CPU is emulated)."))
