@@ -14,10 +14,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A GICv3 Interrupt Translation Service (Arm IHI 0069, chapter 5 and 6.2/12.19), as QEMU 7.2's
- * TCG {@code arm-gicv3-its} ({@code hw/intc/arm_gicv3_its.c}) models it for a GIC without GICv4,
- * here with one CPU: physical LPIs only, 16-bit DeviceIDs, EventIDs and collection IDs, target
- * addresses as processor numbers (GITS_TYPER.PTA = 0).
+ * A GICv3 Interrupt Translation Service (Arm IHI 0069: the ITS, its commands and the GITS_*
+ * registers), as QEMU 7.2's TCG {@code arm-gicv3-its} ({@code hw/intc/arm_gicv3_its.c}) models it
+ * for a GIC without GICv4, here with one CPU: physical LPIs only, 16-bit DeviceIDs, EventIDs and
+ * collection IDs, target addresses as processor numbers (GITS_TYPER.PTA = 0).
  *
  * <p>The window has two 64 KiB frames: the control registers at 0 and the translation register
  * GITS_TRANSLATER at 0x10040. The guest gives the ITS a command queue (GITS_CBASER), a device
@@ -33,8 +33,9 @@ import java.util.OptionalLong;
  * write retries. GICv4 commands are skipped. Control registers take 32- and 64-bit accesses, the
  * translation register 16- and 32-bit writes; any other access reads 0 and writes nothing.
  *
- * <p>An MSI write from a device carries the device's requester ID as DeviceID; a CPU's write to
- * GITS_TRANSLATER carries none, and QEMU then uses DeviceID 0, as this model does.
+ * <p>An MSI write from a device carries the device's requester ID as DeviceID ({@link #msi}, for a
+ * board that knows it); a CPU's write to GITS_TRANSLATER carries none, and QEMU then uses DeviceID
+ * 0, as this model does.
  *
  * <p>The board describes the ITS itself, as an {@code its@...} child of the GIC's node ({@link
  * #addItsNode}); {@link #addDeviceTreeNode} adds nothing.
@@ -45,7 +46,7 @@ public final class Gicv3Its extends MmioWindow {
     /** QEMU's virt: the phandle of the its node, which PCIe's msi-map refers to. */
     public static final int PHANDLE = 0x8003;
 
-    // Control frame (IHI 0069 table 12-28).
+    // Control frame (IHI 0069, the ITS register map).
     static final int GITS_CTLR = 0x000;
     static final int GITS_IIDR = 0x004;
     static final int GITS_TYPER = 0x008;
@@ -112,7 +113,7 @@ public final class Gicv3Its extends MmioWindow {
     static final int COMMAND_SIZE = 32;
     static final int QUEUE_PAGE = 0x1000;
 
-    // Command numbers (IHI 0069 table 6-1).
+    // Command numbers (IHI 0069, the ITS command summary).
     static final int MOVI = 0x01;
     static final int INT = 0x03;
     static final int CLEAR = 0x04;
@@ -256,7 +257,7 @@ public final class Gicv3Its extends MmioWindow {
     public void write(long offset, int size, long value) {
         if (offset >= TRANSLATION_FRAME) {
             if (offset == GITS_TRANSLATER && (size == 2 || size == 4)) {
-                translaterWrite(size == 2 ? value & 0xFFFF : value & 0xFFFF_FFFFL);
+                msi(0, size == 2 ? (int) value & 0xFFFF : (int) value);
             }
             return;
         }
@@ -404,9 +405,9 @@ public final class Gicv3Its extends MmioWindow {
     }
 
     /**
-     * A table's layout from its GITS_BASER<n> (IHI 0069 12.19.1), as QEMU reads it: the page size
-     * decides where the address bits are; the entry count covers the pages given, flat or through
-     * level-1 entries, and is capped at {@code idBits} bits. QEMU counts in 32 bits, so a two-level
+     * A table's layout from its GITS_BASER<n>, as QEMU reads it: the page size decides where the
+     * address bits are; the entry count covers the pages given, flat or through level-1 entries,
+     * and is capped at {@code idBits} bits. QEMU counts in 32 bits, so a two-level
      * table of 256 64 KiB level-1 pages comes out at no entries at all; so does it here.
      */
     private static Table describeTable(long value, int idBits) {
@@ -486,9 +487,9 @@ public final class Gicv3Its extends MmioWindow {
     }
 
     /**
-     * One command (IHI 0069 6.3), its fields where the architecture puts them: the command number
-     * in DW0[7:0], DeviceID in DW0[63:32], EventID in DW1[31:0], the physical INTID in DW1[63:32],
-     * the ICID in DW2[15:0], Valid in DW2[63]. Unknown commands are skipped.
+     * One command, its fields where IHI 0069 puts them: the command number in DW0[7:0], DeviceID
+     * in DW0[63:32], EventID in DW1[31:0], the physical INTID in DW1[63:32], the ICID in DW2[15:0],
+     * Valid in DW2[63]. An unknown command is passed over, as QEMU does.
      */
     private Outcome execute(long[] dw) throws MemoryFault {
         long deviceId = dw[0] >>> 32;
@@ -516,13 +517,17 @@ public final class Gicv3Its extends MmioWindow {
         };
     }
 
-    /** GITS_TRANSLATER: the CPU's write is an MSI from DeviceID 0 with the value as EventID. */
-    private void translaterWrite(long eventId) {
+    /**
+     * A 32-bit write of {@code eventId} to GITS_TRANSLATER by the device whose requester ID is
+     * {@code deviceId} (QEMU takes it from the write's memory transaction attributes): the event's
+     * LPI becomes pending, if the ITS is enabled and the event is mapped. Nothing happens otherwise.
+     */
+    public void msi(int deviceId, int eventId) {
         if (!enabled()) {
             return;
         }
         try {
-            translate(0, eventId, Action.SET);
+            translate(Integer.toUnsignedLong(deviceId), Integer.toUnsignedLong(eventId), Action.SET);
         } catch (MemoryFault fault) {
             // QEMU answers the write with a bus error, which a device here cannot give
         }
@@ -666,8 +671,8 @@ public final class Gicv3Its extends MmioWindow {
 
     /**
      * Where entry {@code index} of {@code table} is: in a flat table, at its index; in a two-level
-     * table, in the level-2 page a level-1 entry points to (IHI 0069 5.2.1), or nowhere when that
-     * level-1 entry is not valid.
+     * table, in the level-2 page a level-1 entry points to (the one entry format IHI 0069 fixes),
+     * or nowhere when that level-1 entry is not valid.
      */
     private OptionalLong entryAddress(Table table, long index) throws MemoryFault {
         if (!table.indirect()) {

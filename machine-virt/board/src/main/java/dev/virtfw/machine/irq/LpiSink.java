@@ -3,14 +3,17 @@ package dev.virtfw.machine.irq;
 /**
  * The redistributor as the ITS sees it: where a translated message ends up. Locality-specific
  * peripheral interrupts (LPIs, INTID 8192 and up) keep their pending state in the redistributor's
- * pending table and their priority and enable bit in the property table (Arm IHI 0069, 5.1); the
- * ITS only turns a (DeviceID, EventID) pair into an INTID and tells the redistributor about it.
+ * pending table and their priority and enable bit in the property table (Arm IHI 0069); the ITS
+ * only turns a (DeviceID, EventID) pair into an INTID and tells the redistributor about it.
  * Whether LPIs are enabled there (GICR_CTLR.EnableLPIs) and whether the INTID fits the property
  * table (GICR_PROPBASER.IDbits) is the redistributor's business, as in QEMU's
  * {@code gicv3_redist_process_lpi}.
  */
 public interface LpiSink {
-    /** Makes LPI {@code intid} (8192 and up) pending, as an INT command or a GITS_TRANSLATER write does: its bit in the pending table is set. */
+    /**
+     * Makes LPI {@code intid} (8192 and up) pending, as an INT command or a GITS_TRANSLATER write
+     * does: its bit in the pending table is set.
+     */
     void setLpiPending(int intid);
 
     /** Takes LPI {@code intid} out of the pending state (the CLEAR and DISCARD commands). */

@@ -546,6 +546,14 @@ class Gicv3ItsTest {
         }
 
         @Test
+        void aDevicesMsiCarriesItsRequesterId() {
+            run(mapd(8, 4, ITT + 0x100, true), mapti(8, 5, LPI + 80, 0));
+            its.msi(8, 5);
+            its.msi(9, 5);
+            assertThat(sink.calls).containsExactly("set 8272");
+        }
+
+        @Test
         void anUnmappedEventDoesNothing() {
             its.write(Gicv3Its.GITS_TRANSLATER, 4, 6);
             assertThat(sink.calls).isEmpty();
