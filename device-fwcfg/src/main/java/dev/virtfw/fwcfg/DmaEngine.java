@@ -153,12 +153,11 @@ final class DmaEngine {
         if (n != length) {
             return "WRITE runs past the end of the item";
         }
-        long ram = Math.min(memory.ramBytesAt(address, n), n);
-        if (ram > 0) {
-            MemorySegment.copy(memory.slice(address, ram), 0, item.content(), start, ram);
-        }
-        if (ram < n) {
-            return String.format("WRITE source %s+0x%x leaves guest RAM", address, n);
+        // As QEMU's dma_memory_read: every byte comes through the memory map (RAM, the flash, a
+        // device's registers; zero where nothing is mapped), and any byte from nowhere makes the
+        // transfer an error whose data stays in the item, without the write callback.
+        if (!load(address, item.content().asSlice(start, n))) {
+            return String.format("WRITE source %s+0x%x is not wholly guest memory", address, n);
         }
         FwCfgWriteCallback callback = item.callback();
         if (callback != null) {

@@ -1021,6 +1021,66 @@ class FwCfgConformanceTest {
         }
 
         @Test
+        @DisplayName("QEMU's dma_memory_read: a WRITE source running off the end of RAM brings the RAM bytes and"
+                + " zeros for the rest into the item, with ERROR and no callback")
+        void writeSourceRunsOffRam() {
+            int key = key("etc/writable");
+            ram.fill(buf, 6, (byte) 0x11);
+            assertThat(guest.dma(desc, key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 6, buf)).isZero();
+            callbackCalls.clear();
+            ram.fill(ram.end() - 2, 2, (byte) 0xAB);
+            assertThat(guest.dma(desc, key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 4, ram.end() - 2))
+                    .isEqualTo(FW_CFG_DMA_CTL_ERROR);
+            assertThat(writable.contents().asSlice(0, 6).toArray(Layouts.U8))
+                    .containsExactly((byte) 0xAB, (byte) 0xAB, 0, 0, 0x11, 0x11);
+            assertThat(callbackCalls).isEmpty();
+
+            ram.fill(ram.base, 2, (byte) 0xCD);
+            assertThat(guest.dma(desc, key << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 4, ram.base - 2))
+                    .isEqualTo(FW_CFG_DMA_CTL_ERROR);
+            assertThat(writable.contents().asSlice(0, 4).toArray(Layouts.U8)).containsExactly(0, 0, (byte) 0xCD, (byte) 0xCD);
+        }
+
+        @Test
+        @DisplayName("QEMU's dma_memory_read: a WRITE whose source is a device's registers (a ROM, a flash) takes"
+                + " their bytes through the memory map, without ERROR, and calls the callback")
+        void writeSourceOnADevice() {
+            long register = ram.end() + 0x1000;
+            GuestMemory withADevice = new GuestMemory() {
+                @Override
+                public long ramBytesAt(GuestAddress gpa, long length) {
+                    return ram.ramBytesAt(gpa, length);
+                }
+
+                @Override
+                public MemorySegment slice(GuestAddress gpa, long length) {
+                    return ram.slice(gpa, length);
+                }
+
+                @Override
+                public Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
+                    if (gpa.value() < register || gpa.value() >= register + 4) {
+                        return GuestMemory.super.loadOutsideRam(gpa, into);
+                    }
+                    into.set(Layouts.U8, 0, (byte) ('A' + gpa.value() - register));
+                    return new Outside(1, true);
+                }
+            };
+            FwCfgItems it = FwCfgItems.create();
+            List<long[]> calls = new ArrayList<>();
+            FwCfgItem item = it.addWritableFile("etc/w", new byte[8], (i, o, l) -> calls.add(new long[] {o, l}));
+            try (FwCfgDevice dev = new FwCfgDevice(it, withADevice)) {
+                Guest g = new Guest(dev, ram);
+                assertThat(g.dma(desc, FW_CFG_FILE_FIRST << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_WRITE, 4,
+                        register)).isZero();
+                assertThat(new String(item.contents().asSlice(0, 4).toArray(Layouts.U8), StandardCharsets.US_ASCII))
+                        .isEqualTo("ABCD");
+                assertThat(calls).hasSize(1);
+                assertThat(calls.get(0)).containsExactly(0, 4);
+            }
+        }
+
+        @Test
         @DisplayName("a write callback that throws turns into ERROR for the guest, never an exception for the board")
         void throwingCallback() {
             GuardedRam r = new GuardedRam(0x10000);
