@@ -12,12 +12,15 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * Guest-physical memory as a DMA of the board's fw_cfg sees it, QEMU's {@code address_space_rw}
- * for the virt board: RAM (the fast path, {@link GuestRam}), and outside RAM the flash banks and
- * the bus's devices, read and written in the access sizes QEMU's {@code memory_access_size} picks (at most
- * 4 bytes, no wider than the address's alignment, a power of two, little-endian values). Bytes
- * aimed at nothing are dropped (read as zero) and make the transfer's ERROR. An access aimed at the
- * fw_cfg device itself is not performed (it reads as zero): it could start a DMA inside a DMA.
+ * Guest-physical memory as a device's DMA sees it (fw_cfg's, or a plug-in device's), QEMU's
+ * {@code address_space_rw} for the virt board: RAM (the fast path, {@link GuestRam}), and outside
+ * RAM the flash banks and the bus's devices, read and written in the access sizes QEMU's
+ * {@code memory_access_size} picks (at most 4 bytes, no wider than the address's alignment, a power
+ * of two, little-endian values). Bytes aimed at nothing are dropped (read as zero) and make the
+ * transfer's ERROR. An access aimed at the DMA's own device is not performed (it reads as zero),
+ * nor is any device access a DMA makes while it is itself inside a device access of a DMA (a DMA
+ * that starts another device's DMA, which starts another...): each could recurse without end, and
+ * the guest must not be able to exhaust the host's stack. QEMU 7.2 has no such guard.
  */
 final class DmaMemory implements GuestMemory {
     /** QEMU's default widest access for a device region (valid.max_access_size 0 means 4). */
@@ -25,27 +28,45 @@ final class DmaMemory implements GuestMemory {
     private static final ValueLayout.OfInt LE_U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort LE_U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** How deep the board's DMAs are inside device accesses made by DMAs (shared by all of a board's views). */
+    static final class Nesting {
+        private int depth;
+    }
+
     private final GuestRam ram;
     private final MmioBus bus;
     private final List<FlashBank> flash;
+    private final Nesting nesting;
     private MmioDevice self;
     /** The bus's devices, a refusal swallowed: a device's refusal is the device's business, the DMA goes on. */
     private final MmioHandler busPort = new MmioHandler() {
         @Override
         public long read(long address, int size) {
+            if (nesting.depth > 0) {
+                return 0;
+            }
+            nesting.depth++;
             try {
                 return bus.read(address, size);
             } catch (RuntimeException refused) {
                 return 0;
+            } finally {
+                nesting.depth--;
             }
         }
 
         @Override
         public void write(long address, int size, long value) {
+            if (nesting.depth > 0) {
+                return;
+            }
+            nesting.depth++;
             try {
                 bus.write(address, size, value);
             } catch (RuntimeException refused) {
                 // not performed
+            } finally {
+                nesting.depth--;
             }
         }
     };
@@ -62,9 +83,20 @@ final class DmaMemory implements GuestMemory {
     };
 
     DmaMemory(GuestRam ram, MmioBus bus, List<FlashBank> flash) {
+        this(ram, bus, flash, new Nesting());
+    }
+
+    /** A view for another device of the same board: the same map, the same guard against nesting. */
+    DmaMemory(GuestRam ram, MmioBus bus, List<FlashBank> flash, Nesting nesting) {
         this.ram = ram;
         this.bus = bus;
         this.flash = flash;
+        this.nesting = nesting;
+    }
+
+    /** Another view of the same board's memory map for another device's DMA. */
+    DmaMemory forAnotherDevice() {
+        return new DmaMemory(ram, bus, flash, nesting);
     }
 
     /** The device whose DMA this is: stores aimed at it are dropped. */

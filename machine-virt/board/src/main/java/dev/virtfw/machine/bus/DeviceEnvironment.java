@@ -8,13 +8,15 @@ import java.util.Objects;
 
 /**
  * What the board offers a device it creates from configuration: guest memory to look up and slice
- * (for DMA), and the console. A device sees only {@link GuestMemory}'s three calls, never the
- * board's RAM object: it cannot map or load RAM, nor replace the board's write listener, which
- * drops translated guest code a device overwrote (a device that could replace it would leave the
- * CPU running stale code).
+ * (for DMA), and the console. A device sees only {@link GuestMemory}'s calls, never the board's
+ * RAM object: it cannot map or load RAM, nor replace the board's write listener, which drops
+ * translated guest code a device overwrote (a device that could replace it would leave the CPU
+ * running stale code).
  *
- * @param memory  guest RAM: how much of a range is RAM, a bounds-checked view of it, and
- *                {@link GuestMemory#written} after a device wrote into it
+ * @param memory  guest memory as a DMA sees it: how much of a range is RAM, a bounds-checked view
+ *                of it, {@link GuestMemory#written} after a device wrote into it, and the rest of
+ *                the board's memory map ({@link GuestMemory#storeOutsideRam},
+ *                {@link GuestMemory#loadOutsideRam}: the flash and the other devices)
  * @param console the machine's console (input and output)
  */
 public record DeviceEnvironment(GuestMemory memory, Console console) {
@@ -24,7 +26,7 @@ public record DeviceEnvironment(GuestMemory memory, Console console) {
     }
 
     /**
-     * An environment over {@code ram} that hands devices a view forwarding the three calls, so that
+     * An environment over {@code ram} that hands devices a view forwarding its calls, so that
      * the board's own object stays out of reach (no cast gets back to it).
      */
     public static DeviceEnvironment of(GuestMemory ram, Console console) {
@@ -45,6 +47,16 @@ public record DeviceEnvironment(GuestMemory memory, Console console) {
         @Override
         public void written(GuestAddress gpa, long length) {
             ram.written(gpa, length);
+        }
+
+        @Override
+        public Outside storeOutsideRam(GuestAddress gpa, MemorySegment data) {
+            return ram.storeOutsideRam(gpa, data);
+        }
+
+        @Override
+        public Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
+            return ram.loadOutsideRam(gpa, into);
         }
 
         @Override

@@ -90,6 +90,30 @@ class PluginDeviceTest {
     }
 
     @Test
+    void aDevicesDmaSeesTheBoardsMemoryMapButNeverItself() {
+        MachineConfig config = MachineConfig.builder()
+                .device(DeviceSpec.parse("test-scratch,base=0x0a100000,id=1"))
+                .device(DeviceSpec.parse("test-scratch,base=0x0a101000,id=2")).build();
+        try (VirtMachine m = VirtMachine.create(config)) {
+            var memory = ScratchDeviceProvider.lastEnvironment.memory();   // device 2's
+            var bytes = java.lang.foreign.MemorySegment.ofArray(new byte[] {0x11, 0x22, 0x33, 0x44});
+            var other = memory.storeOutsideRam(new GuestAddress(0x0a100008L), bytes);
+            assertThat(other.decoded()).isTrue();
+            assertThat(m.bus().read(0x0a100008L, 4)).isEqualTo(0x4433_2211L);
+
+            var itself = memory.storeOutsideRam(new GuestAddress(0x0a101008L), bytes);
+            assertThat(itself.bytes()).isEqualTo(4);
+            assertThat(m.bus().read(0x0a101008L, 4)).as("not performed on itself").isZero();
+
+            var into = java.lang.foreign.MemorySegment.ofArray(new byte[4]);
+            assertThat(memory.loadOutsideRam(new GuestAddress(0x0a100000L), into).decoded()).isTrue();
+            assertThat(into.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 0)).isEqualTo(1);   // device 1's ID
+            assertThat(memory.loadOutsideRam(new GuestAddress(0x0a200000L), into).decoded()).as("unassigned").isFalse();
+            assertThat(into.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).containsOnly(0);
+        }
+    }
+
+    @Test
     void anUnknownTypeNamesTheKnownOnes() {
         MachineConfig config = MachineConfig.builder().device(DeviceSpec.parse("nosuch,base=0x0a100000")).build();
         assertThatThrownBy(() -> VirtMachine.create(config)).isInstanceOf(ConfigException.class)
