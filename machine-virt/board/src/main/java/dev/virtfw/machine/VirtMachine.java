@@ -5,6 +5,7 @@ import dev.virtfw.devicetree.Dtb;
 import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.fwcfg.FwCfgConfigException;
 import dev.virtfw.fwcfg.FwCfgItems;
+import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.boot.ArmImageHeader;
 import dev.virtfw.machine.boot.InputFile;
 import dev.virtfw.machine.boot.KernelLayout;
@@ -23,6 +24,7 @@ import dev.virtfw.machine.dt.VirtDeviceTree;
 import dev.virtfw.machine.irq.Gicv2;
 import dev.virtfw.machine.irq.Gicv2m;
 import dev.virtfw.machine.irq.Gicv3;
+import dev.virtfw.machine.irq.Gicv3Its;
 import dev.virtfw.machine.irq.InterruptController;
 import dev.virtfw.machine.pci.Gpex;
 import dev.virtfw.machine.pci.PcieLayout;
@@ -153,12 +155,14 @@ public final class VirtMachine implements AutoCloseable {
 
             this.ram = own(new GuestRam(RAM_BASE, config.ramSize()));
             this.flash = flashBanks();
+            // The GICv3's LPI tables and the ITS's tables are guest RAM, reached through a view
+            // that cannot replace the board's write listener.
+            GuestMemory ramView = DeviceEnvironment.of(ram, config.console()).memory();
             this.gic = config.gicVersion() == 3
-                    ? new Gicv3(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_REDIST_BASE, DeviceEnvironment.of(ram, config.console()).memory())
+                    ? new Gicv3(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_REDIST_BASE, ramView)
                     : new Gicv2(VirtDeviceTree.GIC_DIST_BASE, VirtDeviceTree.GIC_CPU_BASE);
             this.timer = new GenericTimer(gic.line(30), gic.line(27));
 
-            DeviceEnvironment env = DeviceEnvironment.of(ram, config.console());
             // In the order QEMU 7.2's machvirt_init creates them: the device tree lists them in reverse.
             switch (gic) {
                 case Gicv2 v2 -> {
@@ -169,6 +173,9 @@ public final class VirtMachine implements AutoCloseable {
                 case Gicv3 v3 -> {
                     bus.register(v3.distributor());
                     bus.register(v3.redistributor());
+                    if (config.its()) {
+                        bus.register(new Gicv3Its(VirtDeviceTree.GIC_ITS_BASE, ramView, v3));
+                    }
                 }
             }
             uart = new Pl011(UART_BASE, config.console(), gic.line(32 + SPI_UART));
@@ -191,7 +198,10 @@ public final class VirtMachine implements AutoCloseable {
             // Closed before the items (resources close in reverse order): the thread is done first.
             own(Preloader.start(items.mappedContents()));
             for (DeviceSpec spec : config.devices()) {
-                MmioDevice device = createDevice(spec, env);
+                // Its DMA sees the board's memory map, as fw_cfg's does, without reaching itself.
+                DmaMemory view = dmaMemory.forAnotherDevice();
+                MmioDevice device = createDevice(spec, DeviceEnvironment.of(view, config.console()));
+                view.excludeSelf(device);
                 if (device instanceof AutoCloseable c) {
                     own(c);
                 }

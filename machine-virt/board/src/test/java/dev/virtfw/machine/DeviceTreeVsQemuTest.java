@@ -44,16 +44,19 @@ class DeviceTreeVsQemuTest {
             "cortex-a57 | 512  |                | kernel initrd append",
             "cortex-a72 | 1024 |                | kernel append",
             "cortex-a57 | 512  | ,acpi=off      | bios kernel append",
+            "cortex-a57 | 512  | ,gic-version=3 |",
+            "max        | 1024 | ,gic-version=3 | kernel initrd append",
             "cortex-a57 | 512  | ,gic-version=3,its=off |",
-            "max        | 1024 | ,gic-version=3,its=off | kernel initrd append",
             "cortex-a53 | 256  | ,gic-version=3,its=off,highmem=off |",
+            "cortex-a72 | 2048 | ,gic-version=max,acpi=off | bios kernel append",
     })
     void sameTreeAsQemu(String cpu, int megabytes, String machine, String boot, @TempDir Path dir) throws IOException {
         String props = machine == null ? "" : machine;
         List<String> extra = new ArrayList<>();
         MachineConfig.Builder b = MachineConfig.builder().cpu(CpuModel.byName(cpu).orElseThrow())
                 .ramSize((long) megabytes << 20).highmem(!props.contains("highmem=off"))
-                .gicVersion(props.contains("gic-version=3") ? 3 : 2).its(!props.contains("its=off"));
+                .gicVersion(props.contains("gic-version=3") || props.contains("gic-version=max") ? 3 : 2)
+                .its(!props.contains("its=off"));
         for (String what : boot == null ? new String[0] : boot.split(" ")) {
             switch (what) {
                 case "kernel" -> {

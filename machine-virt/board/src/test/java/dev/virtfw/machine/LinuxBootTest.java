@@ -140,7 +140,7 @@ class LinuxBootTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "its={0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"off"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"on", "off"})
     void withGicVersion3TheKernelTakesItsInterruptsThroughTheSystemRegisters(String its) throws Exception {
         Guest.Run ours = run(b -> b.gicVersion(3).its(its.equals("on")));
         assertReadTheDevice(ours);

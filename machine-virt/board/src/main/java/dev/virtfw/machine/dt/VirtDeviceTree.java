@@ -6,6 +6,7 @@ import dev.virtfw.devicetree.Property;
 import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
 import dev.virtfw.machine.irq.Gicv2m;
+import dev.virtfw.machine.irq.Gicv3Its;
 import dev.virtfw.machine.unicorn.CpuModel;
 import java.util.Comparator;
 import java.util.List;
@@ -102,7 +103,9 @@ public final class VirtDeviceTree {
         gic.putEmpty("interrupt-controller");
         gic.putU32("#interrupt-cells", 3);
         Optional<Node> msi = devices.stream().filter(Gicv2m.class::isInstance).map(Gicv2m.class::cast)
-                .findFirst().map(v2m -> v2m.addFrameNode(gic));
+                .findFirst().map(v2m -> v2m.addFrameNode(gic))
+                .or(() -> devices.stream().filter(Gicv3Its.class::isInstance).map(Gicv3Its.class::cast)
+                        .findFirst().map(its -> its.addItsNode(gic)));
 
         Node clock = root.addChild("apb-pclk");
         clock.putU32("phandle", PHANDLE_APB_PCLK);
