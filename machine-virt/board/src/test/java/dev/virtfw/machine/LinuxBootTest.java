@@ -158,6 +158,15 @@ class LinuxBootTest {
         }
     }
 
+    @Test
+    void throughUefiWithGicVersion3BothTheFirmwareAndTheKernelUseTheGicv3() throws Exception {
+        Path uefi = QemuRunner.findUefi().orElseThrow();
+        Guest.Run ours = run(b -> b.bios(uefi).gicVersion(3));
+        assertThat(ours.console()).contains("EFI stub: Booting Linux Kernel...", "GICv3: 224 SPIs implemented",
+                "ITS@0x0000000008080000: allocated 8192 Devices");
+        assertReadTheDevice(ours);
+    }
+
     /** The kernel's log lines whose message starts with {@code prefix}, without their timestamps. */
     private static List<String> kernelLines(String console, String prefix) {
         return console.lines().map(l -> l.replaceFirst("^\\[ *[0-9.]+\\] ", "").strip())
