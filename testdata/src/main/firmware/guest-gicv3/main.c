@@ -14,6 +14,11 @@
  *    HPPIR1, taken at +0x280, IAR1/RPR/EOIR1), a group 0 SGI taken as an FIQ
  *    (+0x300, IAR0), an SPI routed away by GICD_IROUTER and back, the
  *    priority mask holding an SPI back, the virtual timer's PPI 27;
+ *  - the ITS at 0x0808_0000 (QEMU's its=on default): its reset values, then
+ *    LPIs as Linux sets them up: property and pending tables, the device and
+ *    collection tables, the command queue (MAPD, MAPC, MAPTI, SYNC, INT),
+ *    an LPI taken with its property-table priority, and one made by a write
+ *    to GITS_TRANSLATER (device 0 for the CPU);
  *  - external aborts where QEMU maps nothing: the GICv2 CPU interface's
  *    address, past the only redistributor.
  */
@@ -82,7 +87,7 @@ static void irq_handler(void)
 		write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | CNT_CTL_IMASK);
 		isb();
 	}
-	if (iar < 1020)
+	if (iar < 1020 || iar >= 8192)	/* not a special INTID */
 		wr_icc(ICC_EOIR1, iar);
 }
 
@@ -260,6 +265,104 @@ static void interrupts(void)
 	write_sysreg(cntv_ctl_el0, 0);
 }
 
+#define GITS 0x08080000ul
+#define GITS_TRANSLATER (GITS + 0x10040ul)
+/* Tables in the top of the 128 MiB of RAM, 64 KiB aligned. */
+#define PROPBASE 0x47000000ul
+#define PENDBASE 0x47010000ul
+#define DEVICE_TABLE 0x47020000ul
+#define COLLECTION_TABLE 0x47030000ul
+#define CMDQ 0x47040000ul
+#define ITT 0x47050000ul
+#define LPI_INT 8197
+#define LPI_TRANSLATER 8198
+
+static u32 cmd_next;
+
+static void its_command(u64 dw0, u64 dw1, u64 dw2, u64 dw3)
+{
+	volatile u64 *c = (volatile u64 *)(CMDQ + cmd_next);
+	c[0] = dw0;
+	c[1] = dw1;
+	c[2] = dw2;
+	c[3] = dw3;
+	cmd_next += 32;
+}
+
+/* Posts the queued commands and waits for the ITS to read them all; returns CREADR. */
+static u64 its_run(void)
+{
+	dsb();
+	wr64(GITS + 0x88, cmd_next);
+	for (int i = 0; i < 1000000 && rd64(GITS + 0x90) != cmd_next; i++)
+		;
+	return rd64(GITS + 0x90);
+}
+
+static void its(void)
+{
+	check_eq("its-ctlr-reset", rd(GITS), 0x80000000u);
+	check_eq("its-iidr", rd(GITS + 0x4), 0x43b);
+	check_eq("its-typer", rd64(GITS + 0x8), 0x1f0001efb1ul);
+	check_eq("its-baser0-device-table", rd64(GITS + 0x100), 0x0107000000000200ul);
+	check_eq("its-baser1-collection-table", rd64(GITS + 0x108), 0x0407000000000200ul);
+	check_eq("its-baser2-none", rd64(GITS + 0x110), 0);
+	check_eq("its-ids", id_bytes(GITS, 0xffe0, 8), 0xb105f00d003bb494ul);
+
+	/* LPIs in the redistributor: property table (16 ID bits), pending table */
+	for (u64 i = 0; i < 0x10000; i += 8)
+		*(volatile u64 *)(PROPBASE + i) = 0, *(volatile u64 *)(PENDBASE + i) = 0;
+	*(volatile u8 *)(PROPBASE + LPI_INT - 8192) = 0xa0 | 1;
+	*(volatile u8 *)(PROPBASE + LPI_TRANSLATER - 8192) = 0xb0 | 1;
+	dsb();
+	wr64(GICR + 0x70, PROPBASE | 15);
+	wr64(GICR + 0x78, PENDBASE);
+	wr(GICR, 1);
+	check_eq("gicr-ctlr-lpis-enabled", rd(GICR) & 1, 1);
+
+	/* The ITS: tables, command queue (one 4 KiB page), enable */
+	wr64(GITS + 0x100, (1ul << 63) | 0x0107000000000200ul | DEVICE_TABLE);
+	wr64(GITS + 0x108, (1ul << 63) | 0x0407000000000200ul | COLLECTION_TABLE);
+	wr64(GITS + 0x80, (1ul << 63) | CMDQ);
+	wr64(GITS + 0x88, 0);
+	wr(GITS, 1);
+	check_eq("its-enabled", rd(GITS), 0x80000001u);
+	check_eq("its-device-table-kept", rd64(GITS + 0x100), (1ul << 63) | 0x0107000000000200ul | DEVICE_TABLE);
+
+	/* MAPD device 0 (2 event ID bits) to the ITT; MAPC collection 0 to this CPU; MAPTI events; SYNC */
+	its_command(0x08, 1, (1ul << 63) | ITT, 0);
+	its_command(0x09, 0, (1ul << 63) | 0, 0);
+	its_command(0x0a, ((u64)LPI_INT << 32) | 0, 0, 0);
+	its_command(0x0a, ((u64)LPI_TRANSLATER << 32) | 1, 0, 0);
+	its_command(0x05, 0, 0, 0);
+	check_eq("its-mapping-commands-read", its_run(), 5 * 32);
+	check_eq("its-device-table-entry-valid", *(volatile u64 *)DEVICE_TABLE & 1, 1);
+
+	/* INT device 0 event 0: LPI 8197 pending, taken at its property priority */
+	u64 irqs = irq_count;
+	its_command(0x03, 0, 0, 0);
+	check_eq("its-int-read", its_run(), 6 * 32);
+	check_eq("its-int-hppir1", rd_icc(ICC_HPPIR1), LPI_INT);
+	check_eq("its-int-pending-table-bit", (*(volatile u8 *)(PENDBASE + LPI_INT / 8) >> (LPI_INT % 8)) & 1, 1);
+	irq_unmask();
+	irq_mask();
+	check_eq("its-int-taken", irq_count - irqs, 1);
+	check_eq("its-int-iar1", last_iar, LPI_INT);
+	check_eq("its-int-rpr-in-handler", last_rpr, 0xa0);
+	check_eq("its-int-pending-table-bit-cleared", (*(volatile u8 *)(PENDBASE + LPI_INT / 8) >> (LPI_INT % 8)) & 1, 0);
+
+	/* a CPU write of event 1 to GITS_TRANSLATER: device 0, LPI 8198 */
+	irqs = irq_count;
+	mmio_write32(GITS_TRANSLATER, 1);
+	dsb();
+	irq_unmask();
+	irq_mask();
+	check_eq("its-translater-taken", irq_count - irqs, 1);
+	check_eq("its-translater-iar1", last_iar, LPI_TRANSLATER);
+	check_eq("its-translater-rpr-in-handler", last_rpr, 0xb0);
+	check_eq("its-rpr-after", rd_icc(ICC_RPR), 0xff);
+}
+
 void firmware_main(const void *dtb, u64 entry_ticks);
 
 void firmware_main(const void *dtb, u64 entry_ticks)
@@ -268,5 +371,6 @@ void firmware_main(const void *dtb, u64 entry_ticks)
 	guest_begin(dtb, "guest-gicv3");
 	registers();
 	interrupts();
+	its();
 	guest_done();
 }

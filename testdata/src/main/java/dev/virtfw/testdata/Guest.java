@@ -373,8 +373,9 @@ public enum Guest {
      * With {@code -M virt,gic-version=3}: ID_AA64PFR0_EL1's GIC field, the distributor, the
      * redistributor's two frames and the ICC_*_EL1 CPU interface with QEMU 7.2's values; SGIs by
      * ICC_SGI1R (IRQ) and ICC_SGI0R (group 0: FIQ), an SPI routed by GICD_IROUTER and held back by
-     * the priority mask, the virtual timer's PPI; external aborts at the GICv2 CPU interface's
-     * address and past the only redistributor.
+     * the priority mask, the virtual timer's PPI; the ITS (reset values, tables, MAPD, MAPC, MAPTI,
+     * SYNC, INT and a GITS_TRANSLATER write each giving an LPI taken at its property priority);
+     * external aborts at the GICv2 CPU interface's address and past the only redistributor.
      */
     GICV3(Firmware.GUEST_GICV3, "guest-gicv3", 3, List.of(
             "pfr0-gic-sysregs",
@@ -453,7 +454,30 @@ public enum Guest {
             "timer-woke",
             "timer-iar1",
             "timer-rpr-in-handler",
-            "timer-irqs"));
+            "timer-irqs",
+            "its-ctlr-reset",
+            "its-iidr",
+            "its-typer",
+            "its-baser0-device-table",
+            "its-baser1-collection-table",
+            "its-baser2-none",
+            "its-ids",
+            "gicr-ctlr-lpis-enabled",
+            "its-enabled",
+            "its-device-table-kept",
+            "its-mapping-commands-read",
+            "its-device-table-entry-valid",
+            "its-int-read",
+            "its-int-hppir1",
+            "its-int-pending-table-bit",
+            "its-int-taken",
+            "its-int-iar1",
+            "its-int-rpr-in-handler",
+            "its-int-pending-table-bit-cleared",
+            "its-translater-taken",
+            "its-translater-iar1",
+            "its-translater-rpr-in-handler",
+            "its-rpr-after"));
 
     /**
      * The command-line arguments every guest runs with, before {@code -bios}. {@code acpi=off}: with
