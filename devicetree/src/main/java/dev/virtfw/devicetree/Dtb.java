@@ -37,6 +37,19 @@ public final class Dtb {
         return DtbWriter.write(tree, minTotalSize);
     }
 
+    /**
+     * Writes the tree as {@link #write(DeviceTree, int)} does, with the header laid out as libfdt's
+     * {@code fdt_create} lays it out, which is how QEMU builds the trees it generates: the memory
+     * reservation map aligned to its 16-byte entries after the 40-byte header (at 0x30, where dtc
+     * puts it at 0x28), the structure block after it.
+     */
+    public static byte[] writeAsLibfdt(DeviceTree tree, int minTotalSize) {
+        return DtbWriter.write(tree, minTotalSize, LIBFDT_OFF_MEM_RSVMAP);
+    }
+
+    /** libfdt's FDT_ALIGN(sizeof(struct fdt_header), sizeof(struct fdt_reserve_entry)). */
+    static final long LIBFDT_OFF_MEM_RSVMAP = 0x30;
+
     /** Parses a blob (bytes past its totalsize are ignored). @throws DtbFormatException if it is not a valid DTB */
     public static DeviceTree parse(byte[] blob) {
         return DtbReader.read(MemorySegment.ofArray(blob));

@@ -22,6 +22,14 @@ final class DtbWriter {
 
     /** As {@link #write(DeviceTree)}, with zero free space after the strings block up to {@code minTotalSize}. */
     static byte[] write(DeviceTree tree, int minTotalSize) {
+        return write(tree, minTotalSize, HEADER_SIZE_V17);
+    }
+
+    /**
+     * As {@link #write(DeviceTree, int)}, the memory reservation map at {@code offRsvmap} (dtc: right
+     * after the 40-byte header; libfdt's {@code fdt_create}: aligned to a reservation entry, 0x30).
+     */
+    static byte[] write(DeviceTree tree, int minTotalSize, long offRsvmap) {
         if (minTotalSize < 0) {
             throw new IllegalArgumentException("negative minimum size: " + minTotalSize);
         }
@@ -50,7 +58,6 @@ final class DtbWriter {
                 structSize[0] += 4; // FDT_END_NODE
             }
         });
-        long offRsvmap = HEADER_SIZE_V17;
         long offStruct = offRsvmap + (long) RESERVE_ENTRY_SIZE * (tree.reservations().size() + 1);
         long offStrings = offStruct + structSize[0];
         long total = offStrings + stringsSize[0];

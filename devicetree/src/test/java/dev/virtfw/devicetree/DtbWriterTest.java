@@ -55,6 +55,20 @@ class DtbWriterTest {
     }
 
     @Test
+    void asLibfdtTheReservationMapIsAlignedTo16AsFdtCreateDoesAndTheRestIsTheSame() {
+        byte[] dtc = Dtb.write(sample(), 4096);
+        byte[] libfdt = Dtb.writeAsLibfdt(sample(), 4096);
+        assertThat(u32(libfdt, 16)).isEqualTo(0x30);
+        assertThat(u32(libfdt, 8)).isEqualTo(0x30 + 2 * 16);
+        assertThat(u32(libfdt, 12) - u32(dtc, 12)).as("the strings block moves by the 8 bytes too").isEqualTo(8);
+        assertThat(u32(libfdt, 4)).isEqualTo(4096);
+        assertThat(java.util.Arrays.copyOfRange(libfdt, 0x30, u32(libfdt, 12) + u32(libfdt, 32)))
+                .isEqualTo(java.util.Arrays.copyOfRange(dtc, 0x28, u32(dtc, 12) + u32(dtc, 32)));
+        assertThat(Dtb.parse(libfdt).reservations()).containsExactly(new MemoryReservation(0x1000, 0x2000));
+        assertThat(Dtb.parse(libfdt).root().child("a").orElseThrow().property("odd").orElseThrow().length()).isEqualTo(5);
+    }
+
+    @Test
     void eachPropertyNameIsStoredOnce() {
         byte[] b = Dtb.write(sample());
         String strings = new String(b, u32(b, 12), u32(b, 32), StandardCharsets.ISO_8859_1);

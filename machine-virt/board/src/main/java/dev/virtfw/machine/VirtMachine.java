@@ -412,9 +412,10 @@ public final class VirtMachine implements AutoCloseable {
         }
         VirtDeviceTree.applyBootInfo(tree, RAM_BASE, config.ramSize(), config.append(), initrdStart, initrdSize);
         // QEMU hands the guest its tree unpacked, with free space firmware may grow it into in
-        // place: a generated tree is FDT_MAX_SIZE (1 MiB) in all, and a -dtb file gets
-        // (file size + 10000) * 2 (device_tree.c, load_device_tree).
-        return Dtb.write(tree, userTree != null ? userDtbRoom : FDT_MAX_SIZE);
+        // place: a generated tree is FDT_MAX_SIZE (1 MiB) in all, laid out by libfdt's fdt_create
+        // (reservation map at 0x30), and a -dtb file gets (file size + 10000) * 2 and keeps the
+        // layout dtc gave it (device_tree.c, load_device_tree).
+        return userTree != null ? Dtb.write(tree, userDtbRoom) : Dtb.writeAsLibfdt(tree, FDT_MAX_SIZE);
     }
 
     /** The last device tree placed in guest RAM (null before the first boot). */

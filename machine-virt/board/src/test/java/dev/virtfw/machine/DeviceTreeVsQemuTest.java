@@ -97,6 +97,18 @@ class DeviceTreeVsQemuTest {
 
         assertThat(listing(ours.root())).as("nodes and properties, in order; %s differ in value only", RANDOM_VALUED)
                 .containsExactlyElementsOf(listing(theirs.root()));
+        assertThat(header(Files.readAllBytes(ourDtb))).as("magic, totalsize, offsets, version, sizes")
+                .isEqualTo(header(Files.readAllBytes(qemuDtb)));
+    }
+
+    /** The DTB header: magic, totalsize, the three block offsets, versions, boot CPU, the two block sizes. */
+    static List<Long> header(byte[] dtb) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(dtb);
+        List<Long> words = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            words.add(Integer.toUnsignedLong(b.getInt(4 * i)));
+        }
+        return words;
     }
 
     /** One line per node and per property, in blob order; random values as their size. */
