@@ -74,7 +74,10 @@ public final class SideBySideRun {
      * {@code userArgs} with the board options of {@link QemuRunner#virtArgs} in front
      * ({@code -M virt -cpu cortex-a57 -nographic -nic none}), each left out when the user gave that
      * option ({@code -M}/{@code -machine}, {@code -cpu}, {@code -nic}; {@code -nographic} also when
-     * {@code -serial} or {@code -display} is given).
+     * {@code -serial} or {@code -display} is given), and {@code -M acpi=off} at the end: this board
+     * never builds ACPI tables and always is QEMU's {@code acpi=off} board, so QEMU is run as that
+     * board (with its default {@code acpi=auto} and firmware, QEMU would swap the PL061 for an ACPI
+     * event device and add ACPI files, differences that say nothing about either machine).
      */
     public static List<String> commandLine(List<String> userArgs) {
         List<String> args = new ArrayList<>();
@@ -91,6 +94,7 @@ public final class SideBySideRun {
             args.addAll(List.of("-nic", "none"));
         }
         args.addAll(userArgs);
+        args.addAll(List.of("-M", "acpi=off"));
         return args;
     }
 
