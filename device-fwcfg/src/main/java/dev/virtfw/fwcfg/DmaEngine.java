@@ -118,7 +118,7 @@ final class DmaEngine {
             long rest = data.byteSize() - done;
             long ram = Math.min(memory.ramBytesAt(a, rest), rest);
             if (ram > 0) {
-                MemorySegment.copy(data, done, memory.slice(a, ram), 0, ram);
+                memory.copyToRam(data, done, a, ram);
                 memory.written(a, ram);
                 done += ram;
             } else {
@@ -155,7 +155,7 @@ final class DmaEngine {
         }
         long ram = Math.min(memory.ramBytesAt(address, n), n);
         if (ram > 0) {
-            MemorySegment.copy(memory.slice(address, ram), 0, item.content(), start, ram);
+            memory.copyFromRam(address, item.content(), start, ram);
         }
         if (ram < n) {
             return String.format("WRITE source %s+0x%x leaves guest RAM", address, n);
@@ -205,7 +205,7 @@ final class DmaEngine {
             long rest = into.byteSize() - done;
             long ram = Math.min(memory.ramBytesAt(a, rest), rest);
             if (ram > 0) {
-                MemorySegment.copy(memory.slice(a, ram), 0, into, done, ram);
+                memory.copyFromRam(a, into, done, ram);
                 done += ram;
             } else {
                 GuestMemory.Outside o = memory.loadOutsideRam(a, into.asSlice(done, rest));
