@@ -118,7 +118,7 @@ final class DmaEngine {
             long rest = data.byteSize() - done;
             long ram = Math.min(memory.ramBytesAt(a, rest), rest);
             if (ram > 0) {
-                MemorySegment.copy(data, done, memory.slice(a, ram), 0, ram);
+                memory.copyToRam(data, done, a, ram);
                 memory.written(a, ram);
                 done += ram;
             } else {
@@ -204,7 +204,7 @@ final class DmaEngine {
             long rest = into.byteSize() - done;
             long ram = Math.min(memory.ramBytesAt(a, rest), rest);
             if (ram > 0) {
-                MemorySegment.copy(memory.slice(a, ram), 0, into, done, ram);
+                memory.copyFromRam(a, into, done, ram);
                 done += ram;
             } else {
                 GuestMemory.Outside o = memory.loadOutsideRam(a, into.asSlice(done, rest));

@@ -18,6 +18,26 @@ public interface GuestMemory {
     MemorySegment slice(GuestAddress gpa, long length);
 
     /**
+     * Copies {@code length} bytes of {@code src} from {@code srcOffset} into RAM at {@code gpa}, a
+     * range {@link #ramBytesAt} said is wholly RAM: a DMA's bulk store. The default is
+     * {@link MemorySegment#copy} into {@link #slice}; a board may use a faster host copy, with the
+     * same bounds checks (the range must still be wholly RAM, {@code src} must hold the bytes).
+     * The caller reports the write with {@link #written}.
+     */
+    default void copyToRam(MemorySegment src, long srcOffset, GuestAddress gpa, long length) {
+        MemorySegment.copy(src, srcOffset, slice(gpa, length), 0, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of RAM at {@code gpa}, a range {@link #ramBytesAt} said is wholly
+     * RAM, into {@code dst} from {@code dstOffset}: a DMA's bulk load. Default and contract as
+     * {@link #copyToRam}.
+     */
+    default void copyFromRam(GuestAddress gpa, MemorySegment dst, long dstOffset, long length) {
+        MemorySegment.copy(slice(gpa, length), 0, dst, dstOffset, length);
+    }
+
+    /**
      * What a store outside RAM did: {@code bytes} (at least 1) of the data were consumed, and they
      * reached something ({@code decoded}) or were dropped at an address where nothing is mapped.
      */

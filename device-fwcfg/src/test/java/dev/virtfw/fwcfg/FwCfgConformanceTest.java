@@ -691,6 +691,34 @@ class FwCfgConformanceTest {
             assertThat(ram.bytes(buf, 4)).containsExactly(3, 0, 0, 0);
         }
 
+        @Test
+        @DisplayName("live: a READ's data and zero fill reach RAM through the memory's bulk copy, exactly the target range")
+        void readGoesThroughTheBulkCopy() {
+            assertThat(guest.dma(desc, SR, 8, buf)).isZero();
+            assertThat(ram.copies()).containsExactly(
+                    new GuardedRam.Copy(true, buf, 4), // "QEMU", the whole signature item
+                    new GuardedRam.Copy(true, buf + 4, 4)); // the zeros past its end
+        }
+
+        @Test
+        @DisplayName("live: a READ running past the end of RAM copies only the RAM part and gives ERROR")
+        void readPastRamCopiesOnlyRam() {
+            long last = ram.end() - 3;
+            assertThat(guest.dma(desc, SR, 8, last)).isEqualTo(FW_CFG_DMA_CTL_ERROR);
+            assertThat(ram.copies()).containsExactly(new GuardedRam.Copy(true, last, 3));
+            assertThat(ram.bytes(last, 3)).containsExactly('Q', 'E', 'M');
+        }
+
+        @Test
+        @DisplayName("live: a WRITE takes its bytes from RAM through the memory's bulk copy")
+        void writeGoesThroughTheBulkCopy() {
+            ram.put(buf, new byte[] {1, 2, 3, 4, 5, 6});
+            assertThat(guest.dma(desc, sel(key("etc/writable")) | FW_CFG_DMA_CTL_WRITE, 6, buf)).isZero();
+            assertThat(ram.copies()).containsExactly(new GuardedRam.Copy(false, buf, 6));
+            assertThat(writable.content().asSlice(0, 6).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .containsExactly(1, 2, 3, 4, 5, 6);
+        }
+
         /** Every combination of the five control bits, SELECT of the pattern item, length 8, from offset 0. */
         static IntStream controlCombinations() {
             return IntStream.range(0, 32);

@@ -24,12 +24,17 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
     record Write(long gpa, long length) {
     }
 
+    /** One bulk copy the device asked for: into RAM ({@code toRam}) or out of it. */
+    record Copy(boolean toRam, long gpa, long length) {
+    }
+
     final long base;
     final long size;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment whole;
     final MemorySegment ram;
     private final List<Write> writes = new ArrayList<>();
+    private final List<Copy> copies = new ArrayList<>();
 
     GuardedRam(long base, long size) {
         this.base = base;
@@ -77,6 +82,25 @@ final class GuardedRam implements GuestMemory, AutoCloseable {
             throw new AssertionError(String.format("device sliced 0x%x+0x%x, which is not wholly RAM", gpa, length));
         }
         return ram.asSlice(gpa - base, length);
+    }
+
+    /** Records the copy; like {@link #slice}, fails the test when the range is not wholly RAM. */
+    @Override
+    public void copyToRam(MemorySegment src, long srcOffset, GuestAddress gpa, long length) {
+        MemorySegment into = slice(gpa, length);
+        copies.add(new Copy(true, gpa.value(), length));
+        MemorySegment.copy(src, srcOffset, into, 0, length);
+    }
+
+    @Override
+    public void copyFromRam(GuestAddress gpa, MemorySegment dst, long dstOffset, long length) {
+        MemorySegment from = slice(gpa, length);
+        copies.add(new Copy(false, gpa.value(), length));
+        MemorySegment.copy(from, 0, dst, dstOffset, length);
+    }
+
+    List<Copy> copies() {
+        return copies;
     }
 
     @Override

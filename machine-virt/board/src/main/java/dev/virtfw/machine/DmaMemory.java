@@ -115,6 +115,16 @@ final class DmaMemory implements GuestMemory {
     }
 
     @Override
+    public void copyToRam(MemorySegment src, long srcOffset, GuestAddress gpa, long length) {
+        ram.copyToRam(src, srcOffset, gpa, length);
+    }
+
+    @Override
+    public void copyFromRam(GuestAddress gpa, MemorySegment dst, long dstOffset, long length) {
+        ram.copyFromRam(gpa, dst, dstOffset, length);
+    }
+
+    @Override
     public void written(GuestAddress gpa, long length) {
         ram.written(gpa, length);
     }

@@ -3,6 +3,7 @@ package dev.virtfw.machine;
 import dev.virtfw.fwcfg.FwCfgWarmUp;
 import dev.virtfw.fwcfg.FwCfgWarmUpException;
 import dev.virtfw.fwcfg.GuestAddress;
+import dev.virtfw.machine.memory.BulkCopy;
 import dev.virtfw.machine.memory.GuestRam;
 import dev.virtfw.machine.memory.HostMapping;
 import dev.virtfw.machine.memory.HostMemoryException;
@@ -57,6 +58,7 @@ final class Prestart {
         Unicorn.prepareCallbacks();
         firstDma(SCRATCH_BYTES, new PrintWriter(System.err, true));
         Unicorn.prepareLate();
+        BulkCopy.prepare();
     }
 
     /**

@@ -88,6 +88,18 @@ public final class GuestRam implements GuestMemory, AutoCloseable {
         return mapping.segment().asSlice(gpa - base, length);
     }
 
+    /** {@inheritDoc} Large copies go to the host's {@code memcpy} ({@link BulkCopy}). */
+    @Override
+    public void copyToRam(MemorySegment src, long srcOffset, GuestAddress gpa, long length) {
+        BulkCopy.copy(src, srcOffset, slice(gpa, length), 0, length);
+    }
+
+    /** {@inheritDoc} Large copies go to the host's {@code memcpy} ({@link BulkCopy}). */
+    @Override
+    public void copyFromRam(GuestAddress gpa, MemorySegment dst, long dstOffset, long length) {
+        BulkCopy.copy(slice(gpa, length), 0, dst, dstOffset, length);
+    }
+
     @Override
     public void written(GuestAddress gpa, long length) {
         written(gpa.value(), length);
@@ -102,7 +114,7 @@ public final class GuestRam implements GuestMemory, AutoCloseable {
 
     /** Copies {@code data} into RAM at {@code gpa} (a host load: kernel, initrd, device tree). */
     public void load(long gpa, MemorySegment data) {
-        MemorySegment.copy(data, 0, slice(gpa, data.byteSize()), 0, data.byteSize());
+        BulkCopy.copy(data, 0, slice(gpa, data.byteSize()), 0, data.byteSize());
         written(gpa, data.byteSize());
     }
 

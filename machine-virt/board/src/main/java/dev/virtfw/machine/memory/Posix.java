@@ -9,7 +9,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** The three libc calls that back guest memory (mmap, madvise, munmap), Linux x86-64/AArch64 values. */
+/**
+ * The libc calls behind guest memory: mmap, madvise and munmap (Linux x86-64/AArch64 values), and
+ * memcpy for bulk copies ({@link BulkCopy}).
+ */
 @SuppressWarnings("restricted")
 final class Posix {
     static final int PROT_READ = 1;
@@ -32,11 +35,22 @@ final class Posix {
         static final MethodHandle HANDLE = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
+    /**
+     * void *memcpy(void *dest, const void *src, size_t n), the result ignored. A critical call: no
+     * switch of the thread's state around it and heap arrays may be passed (pinned for the call),
+     * which a copy that never blocks or calls back may use. Bound on first use or by {@link
+     * BulkCopy#prepare()}.
+     */
+    static final class Memcpy {
+        static final MethodHandle HANDLE = bind("memcpy", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
+    }
+
     private Posix() {}
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, fd);
+        return LINKER.downcallHandle(symbol, fd, options);
     }
 }

@@ -155,6 +155,31 @@ class LauncherScriptsTest {
         assertThat(archive).doesNotExist();
     }
 
+    @Test
+    void unicornLibTrustsItsNoteOnlyForThePinnedVersionAndALibraryThatExists() throws Exception {
+        Path unpacked = tmp.resolve("cache/unicorn/root");
+        Path lib = Files.createDirectories(unpacked.resolve("usr/lib")).resolve("libunicorn.so.2");
+        Files.writeString(lib, "");
+        Path doc = Files.createDirectories(unpacked.resolve("usr/share/doc/libunicorn2t64"));
+        Process gz = new ProcessBuilder("bash", "-c", "echo 'unicorn-engine (2.1.4-4) unstable; urgency=medium' | gzip > \"$1\"",
+                "bash", doc.resolve("changelog.Debian.gz").toString()).start();
+        assertThat(gz.waitFor()).isZero();
+        String call = "source \"$1\" && unicorn_lib";
+        String script = root.resolve("scripts/lib.sh").toString();
+        // First call: read from the package's changelog, and the note is written.
+        Result first = finish(start(Map.of(), "bash", "-c", call, "bash", script));
+        assertThat(first.output().strip()).isEqualTo(lib.toString());
+        assertThat(unpacked.resolve(".virtfw-unicorn")).hasContent("2.1.4-4\n" + lib);
+        // A note for another version is not trusted: the changelog decides (and apt-get is never asked).
+        Files.writeString(unpacked.resolve(".virtfw-unicorn"), "2.0.1-1\n" + lib + "\n");
+        Result other = finish(start(Map.of(), "bash", "-c", call, "bash", script));
+        assertThat(other.output().strip()).isEqualTo(lib.toString());
+        // A note naming a library that is gone is not trusted either.
+        Files.writeString(unpacked.resolve(".virtfw-unicorn"), "2.1.4-4\n" + tmp.resolve("gone.so") + "\n");
+        assertThat(finish(start(Map.of(), "bash", "-c", call, "bash", script)).output().strip()).isEqualTo(lib.toString());
+        assertThat(calls("apt-get")).isEmpty();
+    }
+
     /** ensure_packages as root on a machine with no cache folder, apt-get and dpkg-query stubbed. */
     Result ensurePackages(String aptGetBody) throws Exception {
         script(stubs.resolve("id"), "echo 0");
