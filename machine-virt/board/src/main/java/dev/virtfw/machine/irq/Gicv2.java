@@ -2,6 +2,7 @@ package dev.virtfw.machine.irq;
 
 import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -483,32 +484,12 @@ public final class Gicv2 implements InterruptController {
     }
 
     /** One of the two register windows. */
-    private final class Window implements MmioDevice {
-        private final String name;
-        private final long base;
-        private final long size;
+    private final class Window extends MmioWindow {
         private final boolean isDistributor;
 
         Window(String name, long base, long size, boolean isDistributor) {
-            this.name = name;
-            this.base = base;
-            this.size = size;
+            super(name, base, size);
             this.isDistributor = isDistributor;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long base() {
-            return base;
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.bus.DeviceTreeContext;
 import dev.virtfw.machine.bus.MmioDevice;
+import dev.virtfw.machine.bus.MmioWindow;
 import dev.virtfw.machine.unicorn.SysReg;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -805,32 +806,12 @@ public final class Gicv3 implements InterruptController, LpiSink {
     }
 
     /** One of the two register windows. Reserved registers and unsupported widths read as zero, writes are ignored. */
-    private final class Window implements MmioDevice {
-        private final String name;
-        private final long base;
-        private final long size;
+    private final class Window extends MmioWindow {
         private final boolean isDistributor;
 
         Window(String name, long base, long size, boolean isDistributor) {
-            this.name = name;
-            this.base = base;
-            this.size = size;
+            super(name, base, size);
             this.isDistributor = isDistributor;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long base() {
-            return base;
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
 
         @Override
@@ -864,11 +845,6 @@ public final class Gicv3 implements InterruptController, LpiSink {
             if (isDistributor) {
                 Gicv3.this.reset();
             }
-        }
-
-        @Override
-        public String toString() {
-            return name + " at 0x" + Long.toHexString(base);
         }
     }
 }
