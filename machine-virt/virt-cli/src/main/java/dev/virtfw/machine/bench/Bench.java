@@ -120,6 +120,12 @@ public final class Bench {
                     b.linuxRound(round);
                 }
                 table = b.linuxTable();
+            } else if (spec.mode() == BenchSpec.Mode.UBOOT) {
+                b.prepareUBoot();
+                for (int round = 0; round < spec.runs(); round++) {
+                    b.ubootRound(round);
+                }
+                table = b.ubootTable();
             } else {
                 b.prepare();
                 b.warmUp();
@@ -274,6 +280,112 @@ public final class Bench {
                 notes.add(String.format(Locale.ROOT, "  [%s] %s, %s: ours/QEMU %.2f (want <= 3)",
                         r.ratio().median() <= 3 ? "met" : "NOT met", r.section().split(" \\(")[0],
                         r.metric(), r.ratio().median()));
+            }
+        }
+        return new BenchTable(rows, notes);
+    }
+
+    // ---- U-Boot's qfw load ----
+
+    private List<String> ubootArgs;
+    private static final String UBOOT_PROMPT = "\n=> ";
+    private static final String QFW_LOAD = "qfw load ${kernel_addr_r} ${ramdisk_addr_r}";
+    private static final Duration UBOOT_STEP = Duration.ofSeconds(120);
+
+    /** Debian's U-Boot with a kernel and an initrd of the spec's sizes (random bytes) on the same board as QEMU's. */
+    private void prepareUBoot() throws IOException {
+        Path uboot = QemuRunner.findUBoot().orElseThrow(() -> new BenchException(
+                "--bench uboot: Debian's U-Boot for qemu_arm64 not found (package " + QemuRunner.UBOOT_PACKAGE + ")"));
+        Path kernel = randomFile(work.resolve("kernel.bin"), spec.kernelSize(), 1);
+        Path initrd = randomFile(work.resolve("initrd.bin"), spec.initrdSize(), 2);
+        ubootArgs = new ArrayList<>(QemuRunner.virtArgs());
+        ubootArgs.set(ubootArgs.indexOf("virt"), "virt,acpi=off");
+        ubootArgs.addAll(List.of("-m", Integer.toString(spec.bootRamMiB()), "-bios", uboot.toString(),
+                "-kernel", kernel.toString(), "-initrd", initrd.toString()));
+    }
+
+    private static Path randomFile(Path file, long size, long seed) throws IOException {
+        java.util.random.RandomGenerator rng = new java.util.SplittableRandom(seed);
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (long done = 0; done < size; done += chunk.length) {
+                rng.nextBytes(chunk);
+                out.write(chunk, 0, (int) Math.min(chunk.length, size - done));
+            }
+        }
+        return file;
+    }
+
+    private void ubootRound(int round) throws IOException, InterruptedException {
+        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
+        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
+        log.flush();
+        for (Emulator e : order) {
+            ubootRun(e);
+        }
+    }
+
+    /**
+     * One U-Boot session: stop autoboot, then {@code qfw load} once and {@link BenchSpec#UBOOT_REPEATS}
+     * more times, each timed from the Enter that ends the typed command to the next prompt (the
+     * echo of the typed text is not timed), then {@code poweroff}.
+     */
+    private void ubootRun(Emulator e) throws IOException, InterruptedException {
+        String sizes = String.format(Locale.ROOT, "size %x initrd ", spec.kernelSize());
+        String initrdSize = String.format(Locale.ROOT, " size %x", spec.initrdSize());
+        try (ConsoleScript c = ConsoleScript.start(e.name(), e.with(ubootArgs))) {
+            c.await("Hit any key to stop autoboot", UBOOT_STEP);
+            c.send("\n");
+            c.await(UBOOT_PROMPT, UBOOT_STEP);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i <= BenchSpec.UBOOT_REPEATS; i++) {
+                ConsoleScript.Timed t = c.timeCommand(QFW_LOAD, UBOOT_PROMPT, UBOOT_STEP);
+                if (!t.output().contains(sizes) || !t.output().contains(initrdSize)) {
+                    throw new BenchException(e.name() + ": qfw load did not load the kernel and initrd: "
+                            + t.output().strip());
+                }
+                double ms = t.nanos() / 1e6;
+                if (i == 0) {
+                    record("uboot:first", e.name(), ms);
+                } else {
+                    best = Math.min(best, ms);
+                }
+            }
+            record("uboot:best", e.name(), best);
+            c.send("poweroff\n");
+            c.awaitExit(UBOOT_STEP);
+        }
+    }
+
+    BenchTable ubootTable() {
+        String section = "U-Boot qfw load (host-timed from the command's Enter to the next prompt)";
+        double megabytes = (spec.kernelSize() + spec.initrdSize()) / (double) MIB;
+        String what = BenchSpec.sizeName(spec.kernelSize()) + " kernel + " + BenchSpec.sizeName(spec.initrdSize())
+                + " initrd";
+        List<Row> rows = new ArrayList<>();
+        rows.add(compare(section, "first qfw load, " + what, "uboot:first", "ms", 1, false,
+                "into RAM U-Boot has not touched: the host's first touch of those pages included"));
+        rows.add(compare(section, "best of " + BenchSpec.UBOOT_REPEATS + " more qfw loads, " + what, "uboot:best",
+                "ms", 1, false, "into the same RAM"));
+        for (String key : List.of("uboot:first", "uboot:best")) {
+            for (String side : List.of("ours", "QEMU")) {
+                for (double ms : values(key, side)) {
+                    record(key + ":rate", side, megabytes / (ms / 1e3));
+                }
+            }
+        }
+        rows.add(compare(section, "first qfw load throughput", "uboot:first:rate", "MiB/s", 1, true, ""));
+        rows.add(compare(section, "best qfw load throughput", "uboot:best:rate", "MiB/s", 1, true, ""));
+        List<String> notes = new ArrayList<>();
+        notes.add("Debian's U-Boot 2023.01 for qemu_arm64, -M virt,acpi=off -cpu cortex-a57 -m " + spec.bootRamMiB()
+                + " on both; its qfw load reads KERNEL and INITRD through fw_cfg DMA.");
+        notes.add("Each figure: median [min-max] of " + spec.runs() + " round(s); ours/QEMU is the median of per-round"
+                + " ratios, the two sides run back to back in alternating order.");
+        notes.add("Goals:");
+        for (Row r : rows) {
+            if (r.unit().equals("MiB/s") && r.ratio() != null) {
+                notes.add(String.format(Locale.ROOT, "  [%s] %s: ours/QEMU %.2f (want >= 1.0)",
+                        r.ratio().median() >= 1 ? "met" : "NOT met", r.metric(), r.ratio().median()));
             }
         }
         return new BenchTable(rows, notes);

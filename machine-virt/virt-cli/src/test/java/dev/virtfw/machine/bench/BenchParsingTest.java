@@ -103,12 +103,16 @@ class BenchParsingTest {
             assertThat(linux.mode()).isEqualTo(BenchSpec.Mode.LINUX);
             assertThat(linux.itemSizes()).isEmpty();
             assertThat(linux.runs()).isEqualTo(1);
+            BenchSpec uboot = BenchSpec.parse("uboot");
+            assertThat(uboot.mode()).isEqualTo(BenchSpec.Mode.UBOOT);
+            assertThat(List.of((long) uboot.runs(), uboot.kernelSize(), uboot.initrdSize()))
+                    .containsExactly(3L, 64L << 20, 16L << 20);
         }
 
         @Test
         void badSpecsSayWhatIsWrong() {
             assertThatThrownBy(() -> BenchSpec.parse("fast")).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("unknown mode 'fast' (tiny, quick, full or linux)");
+                    .hasMessageContaining("unknown mode 'fast' (tiny, quick, full, linux or uboot)");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=x")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("whole number");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=0")).isInstanceOf(ConfigException.class)

@@ -95,6 +95,29 @@ class BenchSmokeTest {
     }
 
     @Test
+    void ubootRunTimesQfwLoadOnBothSides(@TempDir Path out) throws Exception {
+        Path qemu = QemuRunner.findQemu().orElseThrow();
+        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        Bench.Outcome o = Bench.run(BenchSpec.parse("uboot,runs=1,out=" + out), ours, Emulator.qemu(qemu),
+                new PrintWriter(new StringWriter(), true));
+        List<Row> rows = o.table().rows();
+        assertThat(rows).extracting(Row::metric).containsExactly(
+                "first qfw load, 64M kernel + 16M initrd", "best of 3 more qfw loads, 64M kernel + 16M initrd",
+                "first qfw load throughput", "best qfw load throughput");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.ours()).as(r.key()).isNotNull();
+            assertThat(r.qemu()).as(r.key()).isNotNull();
+            assertThat(r.ours().median()).as(r.key()).isPositive();
+        });
+        // the throughput rows are the sizes over the times of the rows above them
+        assertThat(rows.get(3).ours().median()).isCloseTo(80 / (rows.get(1).ours().median() / 1e3),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("best qfw load throughput: ours/QEMU"));
+        assertThat(Files.readAllLines(o.csv())).hasSize(rows.size() + 1);
+    }
+
+    @Test
     void linuxRunBootsDebiansKernelDirectlyAndThroughUBootOnBothSides(@TempDir Path out) throws Exception {
         Path qemu = QemuRunner.findQemu().orElseThrow();
         Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
