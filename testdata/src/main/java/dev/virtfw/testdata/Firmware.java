@@ -31,6 +31,8 @@ public enum Firmware {
      * timing each step with the generic timer, and prints {@code TIME bench-...} lines.
      */
     BENCH("bench.bin"),
+    /** The same benchmark firmware relocated into RAM by a stub in flash, so its code runs from RAM as U-Boot's and UEFI's do. */
+    BENCH_RAM("bench-ram.bin"),
     /** Exception guest for {@code -bios}: SVC from EL1 and EL0; see {@link Guest#SVC}. */
     GUEST_SVC("guest-svc.bin"),
     /** Exception guest for {@code -bios}: undefined instructions and BRK; see {@link Guest#UNDEF}. */

@@ -79,7 +79,7 @@ class FirmwareReproducibilityTest {
             assertThat(TestData.bytes(f)).as(f.fileName()).hasSizeGreaterThan(1024);
         }
         assertThat(List.of(Firmware.values())).extracting(Firmware::fileName)
-                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin",
+                .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin", "bench-ram.bin",
                         "guest-svc.bin", "guest-undef.bin", "guest-abort.bin", "guest-timer.bin", "guest-wfi.bin",
                         "guest-pending.bin", "guest-sgi.bin", "guest-devices.bin", "guest-gicv3.bin");
     }
