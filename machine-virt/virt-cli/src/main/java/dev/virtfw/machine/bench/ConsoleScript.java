@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * from the moment its line is typed to the next prompt ({@link #timeCommand}). Standard error joins
  * the console. Everything read is kept, so a failure can show it.
  */
-final class ConsoleScript implements AutoCloseable {
+public final class ConsoleScript implements AutoCloseable {
     private final String who;
     private final Process process;
     private final OutputStream input;
@@ -44,7 +44,7 @@ final class ConsoleScript implements AutoCloseable {
     }
 
     /** Starts {@code command}; {@code who} names it in messages. */
-    static ConsoleScript start(String who, List<String> command) throws IOException {
+    public static ConsoleScript start(String who, List<String> command) throws IOException {
         return new ConsoleScript(who, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
@@ -52,7 +52,7 @@ final class ConsoleScript implements AutoCloseable {
      * Waits until {@code marker} appears after everything awaited so far; returns the text from
      * there to the marker's end, and the time it appeared ({@link System#nanoTime()}).
      */
-    Seen await(String marker, Duration timeout) throws InterruptedException {
+    public Seen await(String marker, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (text) {
             int at;
@@ -73,7 +73,7 @@ final class ConsoleScript implements AutoCloseable {
     }
 
     /** What {@link #await} found and when. */
-    record Seen(String text, long nanoTime) {}
+    public record Seen(String text, long nanoTime) {}
 
     /** After the process ended, one short wait for its last output. */
     private boolean moreMayCome() throws InterruptedException {
@@ -83,7 +83,7 @@ final class ConsoleScript implements AutoCloseable {
     }
 
     /** Types {@code keys}. */
-    void send(String keys) throws IOException {
+    public void send(String keys) throws IOException {
         input.write(keys.getBytes(StandardCharsets.US_ASCII));
         input.flush();
     }
@@ -105,11 +105,30 @@ final class ConsoleScript implements AutoCloseable {
     record Timed(long nanos, String output) {}
 
     /** Waits for the process to end; returns its status, or throws after {@code timeout}. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new BenchException(who + " did not end within " + timeout.toSeconds() + " s; it ends with: " + tail());
         }
         return process.exitValue();
+    }
+
+    /** Everything the console showed so far, as it came ("\r\n" line ends kept). */
+    public String text() {
+        synchronized (text) {
+            return text.toString();
+        }
+    }
+
+    /** The child's process ID. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Ends the process and its children at once (SIGKILL: no shutdown hook, no flush). */
+    public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     private String tail() {
@@ -122,9 +141,7 @@ final class ConsoleScript implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            kill();
         }
     }
 }

@@ -1,16 +1,14 @@
 package dev.virtfw.machine.uboot;
 
 import dev.virtfw.machine.Main;
+import dev.virtfw.machine.bench.BenchException;
+import dev.virtfw.machine.bench.ConsoleScript;
 import dev.virtfw.testdata.QemuRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An expect-style scripted serial console on a machine running as a child process: ours (the
@@ -29,31 +27,11 @@ final class ConsoleSession implements AutoCloseable {
     enum Engine { VIRT, QEMU }
 
     private final Engine engine;
-    private final Process process;
-    private final OutputStream input;
-    private final StringBuilder text = new StringBuilder();
-    private int searchFrom;
+    private final ConsoleScript script;
 
-    private ConsoleSession(Engine engine, Process process) {
+    private ConsoleSession(Engine engine, ConsoleScript script) {
         this.engine = engine;
-        this.process = process;
-        this.input = process.getOutputStream();
-        Thread.ofPlatform().daemon().name("console-" + engine).start(() -> {
-            try (InputStream out = process.getInputStream()) {
-                byte[] buffer = new byte[4096];
-                for (int n; (n = out.read(buffer)) > 0; ) {
-                    synchronized (text) {
-                        text.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                        text.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            synchronized (text) {
-                text.notifyAll();
-            }
-        });
+        this.script = script;
     }
 
     /** {@code -M virt -cpu cortex-a57 -nographic -nic none} and {@code args}, as QEMU's tests run it. */
@@ -76,7 +54,7 @@ final class ConsoleSession implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(virtArgs(args));
-        return new ConsoleSession(Engine.VIRT, new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new ConsoleSession(Engine.VIRT, ConsoleScript.start(Engine.VIRT.name(), cmd));
     }
 
     /** Starts qemu-system-aarch64 with {@code args}. */
@@ -86,7 +64,7 @@ final class ConsoleSession implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemu.toString());
         cmd.addAll(virtArgs(args));
-        return new ConsoleSession(Engine.QEMU, new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new ConsoleSession(Engine.QEMU, ConsoleScript.start(Engine.QEMU.name(), cmd));
     }
 
     static ConsoleSession start(Engine engine, List<String> args) throws IOException {
@@ -98,37 +76,21 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     long pid() {
-        return process.pid();
+        return script.pid();
     }
 
     /** Waits until {@code marker} appears after everything awaited so far; returns the text up to its end. */
     String await(String marker) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        synchronized (text) {
-            int at;
-            while ((at = text.indexOf(marker, searchFrom)) < 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && text.indexOf(marker, searchFrom) < 0 && drained())) {
-                    throw new AssertionError(engine + ": no \"" + marker + "\" on the console; it shows:\n" + text);
-                }
-                text.wait(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(left))));
-            }
-            int from = searchFrom;
-            searchFrom = at + marker.length();
-            return text.substring(from, searchFrom);
+        try {
+            return script.await(marker, WAIT).text();
+        } catch (BenchException e) {
+            throw new AssertionError(e.getMessage() + "\nwhole console:\n" + text(), e);
         }
-    }
-
-    /** True once the process has ended and a moment has passed for its last output to arrive. */
-    private boolean drained() throws InterruptedException {
-        text.wait(200);
-        return true;
     }
 
     /** Types {@code keys} on the console. */
     void send(String keys) throws IOException {
-        input.write(keys.getBytes(StandardCharsets.US_ASCII));
-        input.flush();
+        script.send(keys);
     }
 
     /**
@@ -149,29 +111,25 @@ final class ConsoleSession implements AutoCloseable {
 
     /** Waits for the process to end; returns its status. */
     int awaitExit() throws InterruptedException {
-        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError(engine + " did not end; console:\n" + text());
+        try {
+            return script.awaitExit(WAIT);
+        } catch (BenchException e) {
+            throw new AssertionError(engine + " did not end; console:\n" + text(), e);
         }
-        return process.exitValue();
     }
 
     /** Everything the console showed, "\r\n" as "\n". */
     String text() {
-        synchronized (text) {
-            return text.toString().replace("\r\n", "\n");
-        }
+        return script.text().replace("\r\n", "\n");
     }
 
     /** Ends the process at once (SIGKILL: no shutdown hook, no flush). */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+        script.kill();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            kill();
-        }
+        script.close();
     }
 }
