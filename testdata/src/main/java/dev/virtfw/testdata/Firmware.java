@@ -50,7 +50,16 @@ public enum Firmware {
     /** Device guest for {@code -bios}: RTC, GPIO, virtio-mmio, PCIe, GICv2m; see {@link Guest#DEVICES}. */
     GUEST_DEVICES("guest-devices.bin"),
     /** Interrupt guest for {@code -bios} with {@code gic-version=3}: the GICv3; see {@link Guest#GICV3}. */
-    GUEST_GICV3("guest-gicv3.bin");
+    GUEST_GICV3("guest-gicv3.bin"),
+    /**
+     * Guest for {@code -bios} that waits for the power key (PL061 GPIO 3, rising edge, SPI 7) and
+     * checks the press and the release 100 ms later; someone must press it: the monitor's
+     * {@code system_powerdown} after the line {@link #POWER_KEY_READY}.
+     */
+    GUEST_POWERKEY("guest-powerkey.bin");
+
+    /** What guest-powerkey prints when it waits for the key. */
+    public static final String POWER_KEY_READY = "READY press the power key";
 
     private final String fileName;
 

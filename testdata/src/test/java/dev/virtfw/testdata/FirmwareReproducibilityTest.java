@@ -81,6 +81,7 @@ class FirmwareReproducibilityTest {
         assertThat(List.of(Firmware.values())).extracting(Firmware::fileName)
                 .containsExactly("fwcfg-test.bin", "bootloader.bin", "test-kernel.bin", "bench.bin", "bench-ram.bin",
                         "guest-svc.bin", "guest-undef.bin", "guest-abort.bin", "guest-timer.bin", "guest-wfi.bin",
-                        "guest-pending.bin", "guest-sgi.bin", "guest-devices.bin", "guest-gicv3.bin");
+                        "guest-pending.bin", "guest-sgi.bin", "guest-devices.bin", "guest-gicv3.bin",
+                        "guest-powerkey.bin");
     }
 }

@@ -3,6 +3,7 @@ package dev.virtfw.machine;
 import dev.virtfw.machine.bus.MmioBus;
 import dev.virtfw.machine.devices.Pl011;
 import dev.virtfw.machine.devices.Pl031;
+import dev.virtfw.machine.devices.Pl061;
 import dev.virtfw.machine.irq.Gicv3;
 import dev.virtfw.machine.irq.InterruptController;
 import dev.virtfw.machine.timer.GenericTimer;
@@ -204,7 +205,15 @@ final class Board implements EngineHooks, AutoCloseable {
     }
 
     /** The interrupt sources and controller the loop serves between slices. */
-    record Interrupts(InterruptController gic, GenericTimer timer, Pl011 uart, Pl031 rtc, dev.virtfw.machine.console.ConsoleInput input) {}
+    record Interrupts(InterruptController gic, GenericTimer timer, Pl011 uart, Pl031 rtc, Pl061 gpio,
+                      dev.virtfw.machine.console.ConsoleInput input) {}
+
+    /** QEMU's gpio-key: how long the power key stays pressed (GPIO_KEY_LATENCY, 100 ms). */
+    static final long POWER_KEY_PRESS_NANOS = 100_000_000L;
+    /** The console's monitor asked for the power key; taken by the loop between slices. */
+    private volatile boolean powerKeyWanted;
+    /** When the pressed power key is released ({@link System#nanoTime}), or 0 when it is up. */
+    private long powerKeyRelease;
 
     private final Unicorn uc;
     private final CpuModel cpu;
@@ -600,6 +609,33 @@ final class Board implements EngineHooks, AutoCloseable {
         irq.timer().poll();
         irq.rtc().poll();
         irq.uart().pollInput();
+        pollPowerKey();
+    }
+
+    /**
+     * The monitor's {@code system_powerdown}, as QEMU's virt does it without ACPI: its gpio-key
+     * drives the PL061's GPIO 3 high, and 100 ms later low again (a press while it is down keeps
+     * it down another 100 ms).
+     */
+    private void pollPowerKey() {
+        if (powerKeyWanted) {
+            powerKeyWanted = false;
+            irq.gpio().setInput(Pl061.POWER_KEY_PIN, true);
+            powerKeyRelease = System.nanoTime() + POWER_KEY_PRESS_NANOS;
+        } else if (powerKeyRelease != 0 && System.nanoTime() - powerKeyRelease >= 0) {
+            powerKeyRelease = 0;
+            irq.gpio().setInput(Pl061.POWER_KEY_PIN, false);
+        }
+    }
+
+    /** Presses the power key from another thread (the console's monitor); the loop takes it at the next slice. */
+    void pressPowerKey() {
+        powerKeyWanted = true;
+    }
+
+    /** Stops the guest from another thread because the console's monitor asked for a system reset. */
+    void stopForReset() {
+        halt(new Exit.Reset());
     }
 
     private void setVirtualLines(boolean vi, boolean vf) {
@@ -620,6 +656,9 @@ final class Board implements EngineHooks, AutoCloseable {
         }
         irq.uart().flushOutput();
         long deadline = Math.min(irq.timer().nextDeadlineNanos(), irq.rtc().nextDeadlineNanos());
+        if (powerKeyRelease != 0) {
+            deadline = Math.min(deadline, powerKeyRelease);
+        }
         long now = System.nanoTime();
         long wait = deadline == Long.MAX_VALUE ? IDLE_SLEEP_NANOS : Math.min(IDLE_SLEEP_NANOS * 100, deadline - now);
         if (wait > 0) {

@@ -102,6 +102,7 @@ public final class VirtMachine implements AutoCloseable {
     private final GenericTimer timer;
     private Pl011 uart;
     private Pl031 rtc;
+    private Pl061 gpio;
     private final InputFile bios;
     private final InputFile kernel;
     private final InputFile initrd;
@@ -185,7 +186,8 @@ public final class VirtMachine implements AutoCloseable {
             Gpex pcie = new Gpex(PcieLayout.virt(config.highmem()), SPI_PCIE);
             bus.register(pcie.ecam());
             pcie.windows().forEach(bus::register);
-            bus.register(new Pl061(GPIO_BASE, gic.spi(SPI_GPIO)));
+            gpio = new Pl061(GPIO_BASE, gic.spi(SPI_GPIO));
+            bus.register(gpio);
             // QEMU creates the transports from 0 up but their nodes from the last down.
             for (int n = VIRTIO_MMIO_TRANSPORTS - 1; n >= 0; n--) {
                 bus.register(new VirtioMmio(VIRTIO_MMIO_BASE + n * VirtioMmio.SIZE, gic.spi(SPI_MMIO + n)));
@@ -470,6 +472,8 @@ public final class VirtMachine implements AutoCloseable {
         }
         Thread watchdog = startWatchdog();
         config.console().input().onQuit(this::quitFromConsole);
+        config.console().input().onReset(this::resetFromConsole);
+        config.console().input().onPowerdown(this::powerdownFromConsole);
         try {
             while (true) {
                 RunResult result = quitRequested ? RunResult.ok(RunResult.Reason.TERMINATED, "Terminated (Ctrl-A x)")
@@ -493,6 +497,8 @@ public final class VirtMachine implements AutoCloseable {
                 }
             }
             config.console().input().onQuit(() -> { });
+            config.console().input().onReset(() -> { });
+            config.console().input().onPowerdown(() -> { });
             config.console().output().flush();
         }
     }
@@ -502,6 +508,20 @@ public final class VirtMachine implements AutoCloseable {
         quitRequested = true;
         if (current != null) {
             current.stopForQuit();
+        }
+    }
+
+    /** The monitor's system_reset: the current boot ends as a guest's reset would end it. */
+    private synchronized void resetFromConsole() {
+        if (current != null) {
+            current.stopForReset();
+        }
+    }
+
+    /** The monitor's system_powerdown: the current boot's power key is pressed. */
+    private synchronized void powerdownFromConsole() {
+        if (current != null) {
+            current.pressPowerKey();
         }
     }
 
@@ -532,7 +552,7 @@ public final class VirtMachine implements AutoCloseable {
             args = new long[] {0, 0, 0, 0};
         }
         lastDtb = dtb;
-        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, rtc, config.console().input());
+        Board.Interrupts interrupts = new Board.Interrupts(gic, timer, uart, rtc, gpio, config.console().input());
         try (Board board = new Board(config.cpu(), ram, flash, bus, new Psci(BOOT_CPU_AFFINITY), interrupts,
                 config.limits().maxInstructions())) {
             synchronized (this) {

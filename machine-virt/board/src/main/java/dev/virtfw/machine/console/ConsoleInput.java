@@ -28,6 +28,18 @@ public interface ConsoleInput {
      */
     default void onQuit(Runnable action) {}
 
+    /**
+     * What to do when the console's monitor asks for a system reset ({@code system_reset}).
+     * Default: an input without a monitor ignores it.
+     */
+    default void onReset(Runnable action) {}
+
+    /**
+     * What to do when the console's monitor presses the power key ({@code system_powerdown}).
+     * Default: an input without a monitor ignores it.
+     */
+    default void onPowerdown(Runnable action) {}
+
     /** No input at all. */
     static ConsoleInput none() {
         return () -> NONE;

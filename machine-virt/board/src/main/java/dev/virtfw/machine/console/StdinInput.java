@@ -9,16 +9,19 @@ import java.util.concurrent.BlockingQueue;
  * Standard input offered to the guest without blocking it: a daemon thread reads the stream into
  * a bounded queue (which holds back the reader when the guest does not consume), the guest polls.
  * The reader takes QEMU's -nographic escape keys out of the stream first ({@link EscapeKeys}):
- * Ctrl-A x runs the action given to {@link #onQuit}.
+ * Ctrl-A x runs the action given to {@link #onQuit}; the monitor (Ctrl-A c) runs those given to
+ * {@link #onQuit}, {@link #onReset} and {@link #onPowerdown}.
  */
 public final class StdinInput implements ConsoleInput {
     private static StdinInput shared;
 
-    /** Put in the queue after Ctrl-A x, to wake a waiting board; never given to the guest. */
-    private static final Integer QUIT = -2;
+    /** Put in the queue after Ctrl-A x or a monitor command, to wake a waiting board; never given to the guest. */
+    private static final Integer WAKE = -2;
 
     private final BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(4096);
     private volatile Runnable quitAction = () -> { };
+    private volatile Runnable resetAction = () -> { };
+    private volatile Runnable powerdownAction = () -> { };
 
     private StdinInput(InputStream in) {
         Thread reader = Thread.ofPlatform().daemon().name("virt-stdin").unstarted(() -> pump(in));
@@ -34,9 +37,24 @@ public final class StdinInput implements ConsoleInput {
     }
 
     private void pump(InputStream in) {
-        EscapeKeys keys = new EscapeKeys(System.out, () -> {
-            quitAction.run();
-            queue.offer(QUIT);
+        EscapeKeys keys = new EscapeKeys(System.out, new Monitor.Actions() {
+            @Override
+            public void quit() {
+                quitAction.run();
+                queue.offer(WAKE);
+            }
+
+            @Override
+            public void reset() {
+                resetAction.run();
+                queue.offer(WAKE);
+            }
+
+            @Override
+            public void powerdown() {
+                powerdownAction.run();
+                queue.offer(WAKE);
+            }
         });
         try {
             int b;
@@ -60,10 +78,20 @@ public final class StdinInput implements ConsoleInput {
     }
 
     @Override
+    public void onReset(Runnable action) {
+        resetAction = action;
+    }
+
+    @Override
+    public void onPowerdown(Runnable action) {
+        powerdownAction = action;
+    }
+
+    @Override
     public synchronized int poll() {
         Integer b = held != null ? held : queue.poll();
         held = null;
-        if (QUIT.equals(b)) {
+        while (WAKE.equals(b)) {
             b = queue.poll();
         }
         return b == null ? NONE : b;
