@@ -243,7 +243,8 @@ public final class Bench {
 
     /** One boot to the initramfs's report and power-off: spawn to /init, to the report's end, to exit. */
     private void linuxRun(Emulator e, String kind, List<String> args) throws IOException, InterruptedException {
-        ProcessRun.Result r = spawn(e, args, List.of(LINUX_INIT, LinuxGuest.END_PREFIX), LINUX_INIT);
+        ProcessRun.Result r = spawn(e, args, List.of(LINUX_INIT, LinuxGuest.END_PREFIX), LINUX_INIT,
+                (long) spec.bootRamMiB() << 20);
         FwCfgSysfsReport report;
         try {
             report = FwCfgSysfsReport.parse(String.join("\n", r.lines()));
@@ -260,6 +261,10 @@ public final class Bench {
         record(kind + ":exit", e.name(), r.elapsedNanos() / 1e9);
         if (r.memory() != ProcessRun.Memory.NONE) {
             record(kind + ":hwm", e.name(), r.memory().hwm() / MIB);
+            record(kind + ":files", e.name(), r.memory().rssFile() / MIB);
+        }
+        if (r.guestRamResident() > 0) {
+            record(kind + ":guest-ram", e.name(), r.guestRamResident() / MIB);
         }
     }
 
@@ -277,6 +282,9 @@ public final class Bench {
                     "qemu_fw_cfg.ko loaded, every sysfs item read (1-byte legacy reads: Linux 6.1's driver)"));
             rows.add(compare(section, "spawn to exit (poweroff -f)", kind + ":exit", "s", 1, false, ""));
             rows.add(compare(section, "VmHWM at /init", kind + ":hwm", "MiB", 1, false, "-m " + spec.bootRamMiB()));
+            rows.add(compare(section, "guest RAM resident at /init", kind + ":guest-ram", "MiB", 1, false,
+                    "the Rss of the RAM mapping (the anonymous one of -m's size) in /proc/<pid>/smaps"));
+            rows.add(compare(section, "RssFile at /init (mapped files)", kind + ":files", "MiB", 1, false, ""));
         }
         List<String> notes = new ArrayList<>();
         notes.add("Debian 12's arm64 kernel (unmodified, KASLR on) and the busybox initramfs of the tests (-cpu"
@@ -289,6 +297,20 @@ public final class Bench {
                 notes.add(String.format(Locale.ROOT, "  [%s] %s, %s: ours/QEMU %.2f (want <= 3)",
                         r.ratio().median() <= 3 ? "met" : "NOT met", r.section().split(" \\(")[0],
                         r.metric(), r.ratio().median()));
+            }
+        }
+        for (String kind : List.of("linux-direct", "linux-uboot", "linux-uefi")) {
+            List<Double> hwm = values(kind + ":hwm", "ours");
+            List<Double> limit = paired(values(kind + ":guest-ram", "ours"), values(kind + ":files", "ours"),
+                    (ram, files) -> ram + files + 150);
+            if (!hwm.isEmpty() && !limit.isEmpty()) {
+                double margin = Double.MAX_VALUE;
+                for (int i = 0; i < Math.min(hwm.size(), limit.size()); i++) {
+                    margin = Math.min(margin, limit.get(i) - hwm.get(i));
+                }
+                notes.add(String.format(Locale.ROOT, "  [%s] %s: VmHWM at /init <= guest RAM resident + mapped files"
+                        + " + 150 MiB in every round (smallest margin %.0f MiB)", margin >= 0 ? "met" : "NOT met",
+                        kind, margin));
             }
         }
         return new BenchTable(rows, notes);
@@ -484,12 +506,18 @@ public final class Bench {
 
     private ProcessRun.Result spawn(Emulator e, List<String> args, List<String> watch, String memoryMark)
             throws IOException, InterruptedException {
-        ProcessRun.Result r = ProcessRun.run(e.with(args), watch, memoryMark, RUN_TIMEOUT, work);
+        return spawn(e, args, watch, memoryMark, 0);
+    }
+
+    /** As above; at the memory mark also the resident part of the guest's RAM mapping of {@code ramBytes}. */
+    private ProcessRun.Result spawn(Emulator e, List<String> args, List<String> watch, String memoryMark,
+                                    long ramBytes) throws IOException, InterruptedException {
+        ProcessRun.Result r = ProcessRun.run(e.with(args), watch, memoryMark, RUN_TIMEOUT, work, ramBytes);
         for (int retry = 0; retry < 3 && r.errors().contains(LAUNCHER_BUILDING); retry++) {
             // The launcher rebuilt the jars first (a source changed): that start is not a start-up figure.
             log.println("bench: " + e.name() + " rebuilt its jars first; running that measurement again");
             log.flush();
-            r = ProcessRun.run(e.with(args), watch, memoryMark, RUN_TIMEOUT, work);
+            r = ProcessRun.run(e.with(args), watch, memoryMark, RUN_TIMEOUT, work, ramBytes);
         }
         if (r.timedOut()) {
             throw new BenchException(e.name() + " did not finish within " + RUN_TIMEOUT.toMinutes() + " minutes");

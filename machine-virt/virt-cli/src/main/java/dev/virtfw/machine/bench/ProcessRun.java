@@ -61,7 +61,7 @@ public final class ProcessRun {
      * @param memory        the child's memory when the memory mark arrived ({@link Memory#NONE} if it never did)
      */
     public record Result(List<String> lines, String errors, int exitCode, boolean timedOut, long firstByteNanos,
-                         Map<String, Long> marks, long elapsedNanos, Memory memory) {
+                         Map<String, Long> marks, long elapsedNanos, Memory memory, long guestRamResident) {
         public Optional<Long> mark(String prefix) {
             return Optional.ofNullable(marks.get(prefix));
         }
@@ -77,6 +77,16 @@ public final class ProcessRun {
      */
     public static Result run(List<String> command, List<String> watch, String memoryMark, Duration timeout,
                              Path scratch) throws IOException, InterruptedException {
+        return run(command, watch, memoryMark, timeout, scratch, 0);
+    }
+
+    /**
+     * As {@link #run(List, List, String, Duration, Path)}; at the memory mark it also reads how much
+     * of the guest's RAM is resident: the child's anonymous mapping of exactly {@code ramBytes}
+     * bytes in {@code /proc/<pid>/smaps} (0 when there is none, or when {@code ramBytes} is 0).
+     */
+    public static Result run(List<String> command, List<String> watch, String memoryMark, Duration timeout,
+                             Path scratch, long ramBytes) throws IOException, InterruptedException {
         Path errFile = Files.createTempFile(scratch, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(errFile.toFile()))
@@ -97,6 +107,7 @@ public final class ProcessRun {
         Map<String, Long> marks = new LinkedHashMap<>();
         long firstByte = -1;
         Memory memory = Memory.NONE;
+        long guestRam = 0;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try (InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16)) {
             int b;
@@ -124,6 +135,7 @@ public final class ProcessRun {
                 }
                 if (memoryMark != null && memory == Memory.NONE && (text.startsWith(memoryMark) || body.startsWith(memoryMark))) {
                     memory = readMemory(p.pid());
+                    guestRam = ramBytes > 0 ? mappingResident(p.pid(), ramBytes) : 0;
                 }
             }
         }
@@ -142,7 +154,37 @@ public final class ProcessRun {
         String errors = Files.readString(errFile);
         Files.deleteIfExists(errFile);
         return new Result(List.copyOf(lines), errors, finished ? p.exitValue() : -1, timedOut, firstByte,
-                Map.copyOf(marks), elapsed, memory);
+                Map.copyOf(marks), elapsed, memory, guestRam);
+    }
+
+    /** Resident bytes of the child's anonymous mapping of exactly {@code size} bytes (0 when none). */
+    static long mappingResident(long pid, long size) {
+        try {
+            return residentOfMapping(Files.readString(Path.of("/proc", Long.toString(pid), "smaps")), size);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * In the text of a {@code /proc/<pid>/smaps}, the {@code Rss} of the first anonymous mapping
+     * (no inode, no path) whose {@code Size} is {@code size} bytes; 0 when there is none.
+     */
+    static long residentOfMapping(String smaps, long size) {
+        boolean candidate = false;
+        boolean sized = false;
+        for (String line : smaps.split("\n")) {
+            String[] w = line.strip().split("\\s+");
+            if (w.length >= 5 && w[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                candidate = w[4].equals("0") && w.length == 5;     // anonymous: inode 0, no path
+                sized = false;
+            } else if (candidate && w.length == 3 && w[0].equals("Size:")) {
+                sized = Long.parseLong(w[1]) << 10 == size;
+            } else if (candidate && sized && w.length == 3 && w[0].equals("Rss:")) {
+                return Long.parseLong(w[1]) << 10;
+            }
+        }
+        return 0;
     }
 
     private static Memory readMemory(long pid) {

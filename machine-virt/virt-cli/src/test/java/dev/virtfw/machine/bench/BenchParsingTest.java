@@ -160,6 +160,20 @@ class BenchParsingTest {
         assertThat(ProcessRun.Memory.parseStatus(status))
                 .isEqualTo(new ProcessRun.Memory(300000L << 10, 250000L << 10, 200000L << 10, 49000L << 10, 1000L << 10));
         assertThat(ProcessRun.Memory.parseStatus("garbage")).isEqualTo(ProcessRun.Memory.NONE);
+        String smaps = String.join("\n",
+                "7f0000000000-7f0000200000 rw-p 00000000 00:00 0 ",
+                "Size:               2048 kB",
+                "Rss:                   4 kB",
+                "7f0000200000-7f0020200000 rw-p 00000000 00:00 0 ",
+                "Size:             524288 kB",
+                "KernelPageSize:        4 kB",
+                "Rss:              131072 kB",
+                "7f0020200000-7f0020400000 r--p 00000000 08:01 1234 /usr/lib/x.so",
+                "Size:             524288 kB",
+                "Rss:                  10 kB");
+        assertThat(ProcessRun.residentOfMapping(smaps, 512L << 20)).isEqualTo(128L << 20);
+        assertThat(ProcessRun.residentOfMapping(smaps, 2L << 20)).isEqualTo(4L << 10);
+        assertThat(ProcessRun.residentOfMapping(smaps, 1L << 30)).isZero();
     }
 
     @Test

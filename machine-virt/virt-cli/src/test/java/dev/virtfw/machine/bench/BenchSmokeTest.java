@@ -128,14 +128,24 @@ class BenchSmokeTest {
         Bench.Outcome o = Bench.run(BenchSpec.parse("linux,runs=1,out=" + out), ours, Emulator.qemu(qemu),
                 new PrintWriter(new StringWriter(), true));
         List<Row> rows = o.table().rows();
-        assertThat(rows).extracting(Row::metric).containsExactly(
-                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init",
-                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init",
-                "spawn to Run /init", "spawn to the fw_cfg report's end", "spawn to exit (poweroff -f)", "VmHWM at /init");
+        List<String> perPath = List.of("spawn to Run /init", "spawn to the fw_cfg report's end",
+                "spawn to exit (poweroff -f)", "VmHWM at /init", "guest RAM resident at /init",
+                "RssFile at /init (mapped files)");
+        List<String> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.addAll(perPath);
+        }
+        assertThat(rows).extracting(Row::metric).containsExactlyElementsOf(all);
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.ours()).as(r.key()).isNotNull();
-            assertThat(r.qemu()).as(r.key()).isNotNull();
+            if (!r.metric().startsWith("guest RAM resident")) {
+                assertThat(r.qemu()).as(r.key()).isNotNull();
+            }
         });
+        // the guest touches part of its 512 MiB, and the resident part shows
+        assertThat(rows).filteredOn(r -> r.metric().startsWith("guest RAM resident"))
+                .allSatisfy(r -> assertThat(r.ours().median()).isBetween(16.0, 512.0));
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("linux-direct: VmHWM at /init <= guest RAM resident"));
         assertThat(o.table().notes()).anyMatch(n -> n.contains("Linux through U-Boot, spawn to Run /init"))
                 .anyMatch(n -> n.contains("Linux through UEFI, spawn to Run /init"));
         assertThat(Files.readAllLines(o.csv())).hasSize(rows.size() + 1);
