@@ -41,6 +41,19 @@ class FwCfgConformanceTest {
     FwCfgDevice device;
     Guest guest;
     final List<long[]> callbackCalls = new ArrayList<>();
+
+    /** The test's RAM, and outside it whatever device a test puts there by overriding a method. */
+    abstract class RamAndADevice implements GuestMemory {
+        @Override
+        public long ramBytesAt(GuestAddress gpa, long length) {
+            return ram.ramBytesAt(gpa, length);
+        }
+
+        @Override
+        public MemorySegment slice(GuestAddress gpa, long length) {
+            return ram.slice(gpa, length);
+        }
+    }
     FwCfgItem writable;
     long desc;
     long buf;
@@ -876,21 +889,11 @@ class FwCfgConformanceTest {
         void targetOnADevice() {
             long register = ram.end() + 0x1000;
             java.util.List<String> stores = new java.util.ArrayList<>();
-            GuestMemory withADevice = new GuestMemory() {
-                @Override
-                public long ramBytesAt(GuestAddress gpa, long length) {
-                    return ram.ramBytesAt(gpa, length);
-                }
-
-                @Override
-                public MemorySegment slice(GuestAddress gpa, long length) {
-                    return ram.slice(gpa, length);
-                }
-
+            GuestMemory withADevice = new RamAndADevice() {
                 @Override
                 public Outside storeOutsideRam(GuestAddress gpa, MemorySegment data) {
                     if (gpa.value() != register) {
-                        return GuestMemory.super.storeOutsideRam(gpa, data);
+                        return super.storeOutsideRam(gpa, data);
                     }
                     stores.add(String.format("%d bytes, first 0x%02x", data.byteSize(), data.get(Layouts.U8, 0)));
                     return new Outside(data.byteSize(), true);
@@ -1074,21 +1077,11 @@ class FwCfgConformanceTest {
                 + " their bytes through the memory map, without ERROR, and calls the callback")
         void writeSourceOnADevice() {
             long register = ram.end() + 0x1000;
-            GuestMemory withADevice = new GuestMemory() {
-                @Override
-                public long ramBytesAt(GuestAddress gpa, long length) {
-                    return ram.ramBytesAt(gpa, length);
-                }
-
-                @Override
-                public MemorySegment slice(GuestAddress gpa, long length) {
-                    return ram.slice(gpa, length);
-                }
-
+            GuestMemory withADevice = new RamAndADevice() {
                 @Override
                 public Outside loadOutsideRam(GuestAddress gpa, MemorySegment into) {
                     if (gpa.value() < register || gpa.value() >= register + 4) {
-                        return GuestMemory.super.loadOutsideRam(gpa, into);
+                        return super.loadOutsideRam(gpa, into);
                     }
                     into.set(Layouts.U8, 0, (byte) ('A' + gpa.value() - register));
                     return new Outside(1, true);

@@ -290,7 +290,7 @@ public final class Gicv3Its extends MmioWindow {
             case GITS_CBASER, GITS_CBASER + 4 -> half(cbaser, offset);
             case GITS_CWRITER, GITS_CWRITER + 4 -> half(cwriter, offset);
             case GITS_CREADR, GITS_CREADR + 4 -> half(creadr, offset);
-            default -> 0; // GITS_MPIDR, GITS_STATUSR, GITS_UMSIR and the rest: not implemented
+            default -> 0; // GITS_MPIDR, GITS_STATUSR, GITS_UMSIR and the rest read as zero, as on QEMU 7.2
         };
     }
 
@@ -332,7 +332,7 @@ public final class Gicv3Its extends MmioWindow {
             case GITS_CWRITER -> writeCwriter(withHalf(cwriter, offset, value));
             case GITS_CWRITER + 4 -> cwriter = withHalf(cwriter, offset, value); // the index is in the low word
             case GITS_CREADR, GITS_CREADR + 4 -> writeCreadr(withHalf(creadr, offset, value), offset == GITS_CREADR);
-            default -> { } // read-only (GITS_IIDR, GITS_TYPER, ID registers) or not implemented
+            default -> { } // read-only (GITS_IIDR, GITS_TYPER, ID registers) or reserved: ignored, as on QEMU 7.2
         }
     }
 

@@ -227,9 +227,7 @@ public final class Bench {
     }
 
     private void linuxRound(int round) throws IOException, InterruptedException {
-        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
-        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
-        log.flush();
+        List<Emulator> order = roundOrder(round);
         for (Emulator e : order) {
             linuxRun(e, "linux-direct", linuxArgs);
         }
@@ -348,9 +346,7 @@ public final class Bench {
     }
 
     private void ubootRound(int round) throws IOException, InterruptedException {
-        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
-        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
-        log.flush();
+        List<Emulator> order = roundOrder(round);
         for (Emulator e : order) {
             ubootRun(e);
         }
@@ -364,6 +360,7 @@ public final class Bench {
     private void ubootRun(Emulator e) throws IOException, InterruptedException {
         String sizes = String.format(Locale.ROOT, "size %x initrd ", spec.kernelSize());
         String initrdSize = String.format(Locale.ROOT, " size %x", spec.initrdSize());
+        double megabytes = (spec.kernelSize() + spec.initrdSize()) / (double) MIB;
         try (ConsoleScript c = ConsoleScript.start(e.name(), e.with(ubootArgs))) {
             c.await("Hit any key to stop autoboot", UBOOT_STEP);
             c.send("\n");
@@ -378,11 +375,13 @@ public final class Bench {
                 double ms = t.nanos() / 1e6;
                 if (i == 0) {
                     record("uboot:first", e.name(), ms);
+                    record("uboot:first:rate", e.name(), megabytes / (ms / 1e3));
                 } else {
                     best = Math.min(best, ms);
                 }
             }
             record("uboot:best", e.name(), best);
+            record("uboot:best:rate", e.name(), megabytes / (best / 1e3));
             c.send("poweroff\n");
             c.awaitExit(UBOOT_STEP);
         }
@@ -390,7 +389,6 @@ public final class Bench {
 
     BenchTable ubootTable() {
         String section = "U-Boot qfw load (host-timed from the command's Enter to the next prompt)";
-        double megabytes = (spec.kernelSize() + spec.initrdSize()) / (double) MIB;
         String what = BenchSpec.sizeName(spec.kernelSize()) + " kernel + " + BenchSpec.sizeName(spec.initrdSize())
                 + " initrd";
         List<Row> rows = new ArrayList<>();
@@ -398,13 +396,6 @@ public final class Bench {
                 "into RAM U-Boot has not touched: the host's first touch of those pages included"));
         rows.add(compare(section, "best of " + BenchSpec.UBOOT_REPEATS + " more qfw loads, " + what, "uboot:best",
                 "ms", 1, false, "into the same RAM"));
-        for (String key : List.of("uboot:first", "uboot:best")) {
-            for (String side : List.of("ours", "QEMU")) {
-                for (double ms : values(key, side)) {
-                    record(key + ":rate", side, megabytes / (ms / 1e3));
-                }
-            }
-        }
         rows.add(compare(section, "first qfw load throughput", "uboot:first:rate", "MiB/s", 1, true, ""));
         rows.add(compare(section, "best qfw load throughput", "uboot:best:rate", "MiB/s", 1, true, ""));
         List<String> notes = new ArrayList<>();
@@ -479,9 +470,7 @@ public final class Bench {
     // ---- one round ----
 
     private void round(int round) throws IOException, InterruptedException {
-        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
-        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
-        log.flush();
+        List<Emulator> order = roundOrder(round);
         for (Emulator e : order) {
             startRun(e);
         }
@@ -502,6 +491,14 @@ public final class Bench {
             record("host-copy:" + BenchSpec.sizeName(size), "host", speeds.jdk());
             record("memcpy:" + BenchSpec.sizeName(size), "host", speeds.memcpy());
         }
+    }
+
+    /** Who runs first in round {@code round} (ours in even rounds, QEMU in odd ones), logged. */
+    private List<Emulator> roundOrder(int round) {
+        List<Emulator> order = round % 2 == 0 ? List.of(ours, qemu) : List.of(qemu, ours);
+        log.printf(Locale.ROOT, "bench: round %d of %d (%s first)%n", round + 1, spec.runs(), order.getFirst().name());
+        log.flush();
+        return order;
     }
 
     private ProcessRun.Result spawn(Emulator e, List<String> args, List<String> watch, String memoryMark)

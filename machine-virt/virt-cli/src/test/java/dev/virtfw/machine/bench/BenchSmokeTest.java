@@ -21,12 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * and the PNG is a chart with one bar per compared row. No figure is judged: speed is not asserted.
  */
 class BenchSmokeTest {
+    /** This machine as the test's own JVM and class path run it. */
+    private static Emulator ours() {
+        return Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+    }
+
     @Test
     void tinyRunWritesTableCsvAndChart(@TempDir Path out) throws Exception {
         Path qemu = QemuRunner.findQemu().orElseThrow(() -> new AssertionError(
                 "qemu-system-aarch64 is needed (Debian package qemu-system-arm)"));
-        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        Emulator ours = ours();
         BenchSpec spec = BenchSpec.parse("tiny,out=" + out);
         StringWriter log = new StringWriter();
         Bench.Outcome o = Bench.run(spec, ours, Emulator.qemu(qemu), new PrintWriter(log, true));
@@ -100,8 +105,7 @@ class BenchSmokeTest {
     @Test
     void ubootRunTimesQfwLoadOnBothSides(@TempDir Path out) throws Exception {
         Path qemu = QemuRunner.findQemu().orElseThrow();
-        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        Emulator ours = ours();
         Bench.Outcome o = Bench.run(BenchSpec.parse("uboot,runs=1,out=" + out), ours, Emulator.qemu(qemu),
                 new PrintWriter(new StringWriter(), true));
         List<Row> rows = o.table().rows();
@@ -123,8 +127,7 @@ class BenchSmokeTest {
     @Test
     void linuxRunBootsDebiansKernelDirectlyAndThroughUBootOnBothSides(@TempDir Path out) throws Exception {
         Path qemu = QemuRunner.findQemu().orElseThrow();
-        Emulator ours = Emulator.java(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), System.getProperty("virtfw.unicorn.lib", ""));
+        Emulator ours = ours();
         Bench.Outcome o = Bench.run(BenchSpec.parse("linux,runs=1,out=" + out), ours, Emulator.qemu(qemu),
                 new PrintWriter(new StringWriter(), true));
         List<Row> rows = o.table().rows();
