@@ -81,6 +81,14 @@ public final class FwCfgDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code observer} of every later select (selector register, DMA SELECT, {@link #reset});
+     * null stops it. The observer runs inside the guest's access.
+     */
+    public void observeSelects(FwCfgSelectObserver observer) {
+        selection.observer = observer;
+    }
+
     /** The item store this device serves. */
     public FwCfgItems items() {
         return items;

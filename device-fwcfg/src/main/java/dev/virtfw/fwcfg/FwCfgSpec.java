@@ -111,6 +111,50 @@ public final class FwCfgSpec {
     /** Device tree compatible string of the MMIO transport. */
     public static final String FW_CFG_COMPATIBLE = "qemu,fw-cfg-mmio";
 
+    /**
+     * The name QEMU's trace events give a selector key ({@code key_name} in its
+     * {@code hw/nvram/fw_cfg.c}, with its spelling "initdr_size"): the well-known keys below
+     * FW_CFG_FILE_FIRST by their item, everything else (files, the write channel, the arch-local
+     * keys, which the ARM virt board does not name) "unknown".
+     */
+    public static String keyName(int key) {
+        int k = key & 0xFFFF;
+        return k < KEY_NAMES.length && KEY_NAMES[k] != null ? KEY_NAMES[k] : "unknown";
+    }
+
+    private static final String[] KEY_NAMES = keyNames();
+
+    private static String[] keyNames() {
+        String[] names = new String[FW_CFG_FILE_FIRST];
+        names[FW_CFG_SIGNATURE] = "signature";
+        names[FW_CFG_ID] = "id";
+        names[FW_CFG_UUID] = "uuid";
+        names[FW_CFG_RAM_SIZE] = "ram_size";
+        names[FW_CFG_NOGRAPHIC] = "nographic";
+        names[FW_CFG_NB_CPUS] = "nb_cpus";
+        names[FW_CFG_MACHINE_ID] = "machine_id";
+        names[FW_CFG_KERNEL_ADDR] = "kernel_addr";
+        names[FW_CFG_KERNEL_SIZE] = "kernel_size";
+        names[FW_CFG_KERNEL_CMDLINE] = "kernel_cmdline";
+        names[FW_CFG_INITRD_ADDR] = "initrd_addr";
+        names[FW_CFG_INITRD_SIZE] = "initdr_size";
+        names[FW_CFG_BOOT_DEVICE] = "boot_device";
+        names[FW_CFG_NUMA] = "numa";
+        names[FW_CFG_BOOT_MENU] = "boot_menu";
+        names[FW_CFG_MAX_CPUS] = "max_cpus";
+        names[FW_CFG_KERNEL_ENTRY] = "kernel_entry";
+        names[FW_CFG_KERNEL_DATA] = "kernel_data";
+        names[FW_CFG_INITRD_DATA] = "initrd_data";
+        names[FW_CFG_CMDLINE_ADDR] = "cmdline_addr";
+        names[FW_CFG_CMDLINE_SIZE] = "cmdline_size";
+        names[FW_CFG_CMDLINE_DATA] = "cmdline_data";
+        names[FW_CFG_SETUP_ADDR] = "setup_addr";
+        names[FW_CFG_SETUP_SIZE] = "setup_size";
+        names[FW_CFG_SETUP_DATA] = "setup_data";
+        names[FW_CFG_FILE_DIR] = "file_dir";
+        return names;
+    }
+
     /** QEMU's largest item: an entry length is a uint32 below UINT32_MAX. */
     public static final long FW_CFG_MAX_ITEM_SIZE = 0xFFFF_FFFEL;
 }

@@ -15,6 +15,8 @@ final class Selection {
     FwCfgItem item = FwCfgItem.NONE;
     /** Offset of the next byte of {@link #item}; never more than its size. */
     long offset;
+    /** Told of each select; null when nobody asked. */
+    FwCfgSelectObserver observer;
 
     Selection(FwCfgItems items) {
         this.items = items;
@@ -27,6 +29,9 @@ final class Selection {
         offset = 0;
         key = found == null ? FW_CFG_INVALID : k;
         item = found == null ? FwCfgItem.NONE : found;
+        if (observer != null) {
+            observer.selected(k, found != null);
+        }
         if (!Tracing.possible()) {
             return;
         }

@@ -35,8 +35,11 @@ import java.util.Set;
  * @param nographic  {@code -nographic} (fw_cfg NOGRAPHIC item)
  * @param limits     runaway bounds
  * @param console    the serial console
- * @param trace      names of devices whose register accesses are traced ({@code --trace fw_cfg})
+ * @param trace      names of devices whose register accesses are traced ({@code --trace fw_cfg}),
+ *                   and of QEMU trace events ({@code fw_cfg_select})
  * @param traceOut   where traces go
+ * @param traceTimestamps {@code -msg timestamp=on}: each trace line starts with QEMU's
+ *                   {@code <id>@<seconds>.<microseconds>:}
  */
 public record MachineConfig(
         CpuModel cpu,
@@ -58,7 +61,8 @@ public record MachineConfig(
         Limits limits,
         Console console,
         Set<String> trace,
-        PrintStream traceOut) {
+        PrintStream traceOut,
+        boolean traceTimestamps) {
 
     /** QEMU's default for {@code -M virt}: 128 MiB. */
     public static final long DEFAULT_RAM = 128L << 20;
@@ -104,6 +108,7 @@ public record MachineConfig(
         b.console = console;
         b.trace.addAll(trace);
         b.traceOut = traceOut;
+        b.traceTimestamps = traceTimestamps;
         return b;
     }
 
@@ -129,6 +134,7 @@ public record MachineConfig(
         private Console console = Console.none();
         private final Set<String> trace = new LinkedHashSet<>();
         private PrintStream traceOut = System.err;
+        private boolean traceTimestamps;
 
         private Builder() {}
 
@@ -152,10 +158,12 @@ public record MachineConfig(
         public Builder console(Console v) { console = v; return this; }
         public Builder trace(String device) { trace.add(device); return this; }
         public Builder traceOut(PrintStream v) { traceOut = v; return this; }
+        public Builder traceTimestamps(boolean v) { traceTimestamps = v; return this; }
 
         public MachineConfig build() {
             return new MachineConfig(cpu, ramSize, bios, kernel, initrd, append, dtb, dumpDtb, highmem, gicVersion, its, fwCfg, devices,
-                    flashDrives, noReboot, nographic, limits, console, trace, traceOut);
+                    flashDrives, noReboot, nographic, limits, console, trace, traceOut,
+                    traceTimestamps);
         }
     }
 }

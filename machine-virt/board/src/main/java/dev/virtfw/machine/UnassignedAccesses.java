@@ -1,6 +1,5 @@
 package dev.virtfw.machine;
 
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,11 +17,11 @@ public final class UnassignedAccesses {
     record First(String what, long pc, int count) {}
 
     private final Map<Long, First> byAddress = new LinkedHashMap<>();
-    private final PrintStream live;
+    private final TraceLog live;
     private long total;
 
     /** @param live where each new address is printed as it happens, or null to keep them for {@link #summary} */
-    public UnassignedAccesses(PrintStream live) {
+    public UnassignedAccesses(TraceLog live) {
         this.live = live;
     }
 
@@ -36,7 +35,7 @@ public final class UnassignedAccesses {
         }
         byAddress.put(address, new First(what, pc, 1));
         if (live != null) {
-            live.printf("unassigned: %s, pc 0x%x%n", what, pc);
+            live.line(String.format("unassigned: %s, pc 0x%x", what, pc));
         }
     }
 

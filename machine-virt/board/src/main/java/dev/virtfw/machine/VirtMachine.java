@@ -5,6 +5,7 @@ import dev.virtfw.devicetree.Dtb;
 import dev.virtfw.devicetree.DtbFormatException;
 import dev.virtfw.fwcfg.FwCfgConfigException;
 import dev.virtfw.fwcfg.FwCfgItems;
+import dev.virtfw.fwcfg.FwCfgSpec;
 import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.boot.ArmImageHeader;
 import dev.virtfw.machine.boot.InputFile;
@@ -103,6 +104,8 @@ public final class VirtMachine implements AutoCloseable {
     private Pl011 uart;
     private Pl031 rtc;
     private Pl061 gpio;
+    /** The fw_cfg device on the bus. */
+    private FwCfgMmio fwCfg;
     private final InputFile bios;
     private final InputFile kernel;
     private final InputFile initrd;
@@ -117,12 +120,15 @@ public final class VirtMachine implements AutoCloseable {
     private volatile boolean quitRequested;
     /** The guest's accesses to unassigned addresses, over every boot of the run. */
     private final UnassignedAccesses unassigned;
+    /** Where --trace lines go. */
+    private final TraceLog traceLog;
     private byte[] lastDtb;
 
     private VirtMachine(MachineConfig config) {
         this.config = config;
+        this.traceLog = new TraceLog(config.traceOut(), config.traceTimestamps());
         this.unassigned = new UnassignedAccesses(
-                config.trace().contains(UnassignedAccesses.TRACE_NAME) ? config.traceOut() : null);
+                config.trace().contains(UnassignedAccesses.TRACE_NAME) ? traceLog : null);
         try {
             checkRam(config.ramSize(), config.highmem());
             this.bios = config.bios() == null ? null : own(InputFile.map(config.bios(), "-bios"));
@@ -197,6 +203,7 @@ public final class VirtMachine implements AutoCloseable {
             FwCfgMmio fwCfg = own(new FwCfgMmio(FW_CFG_BASE, items, dmaMemory));
             dmaMemory.excludeSelf(fwCfg);
             bus.register(fwCfg);
+            this.fwCfg = fwCfg;
             // Closed before the items (resources close in reverse order): the thread is done first.
             own(Preloader.start(items.mappedContents()));
             for (DeviceSpec spec : config.devices()) {
@@ -371,23 +378,33 @@ public final class VirtMachine implements AutoCloseable {
         TreeSet<String> names = new TreeSet<>();
         bus.devices().forEach(d -> names.add(d.name()));
         for (String t : config.trace()) {
-            if (!names.contains(t) && !t.equals(UnassignedAccesses.TRACE_NAME)) {
-                throw new ConfigException("--trace " + t + ": no such device or log (devices: " + String.join(", ", names)
-                        + "; also " + UnassignedAccesses.TRACE_NAME + ")");
+            if (!names.contains(t) && !t.equals(UnassignedAccesses.TRACE_NAME) && !t.equals(FW_CFG_SELECT_EVENT)) {
+                throw new ConfigException("--trace " + t + ": no such device, log or event (devices: "
+                        + String.join(", ", names) + "; also " + UnassignedAccesses.TRACE_NAME + " and QEMU's event "
+                        + FW_CFG_SELECT_EVENT + ")");
             }
         }
+        if (config.trace().contains(FW_CFG_SELECT_EVENT)) {
+            // QEMU 7.2's event and format (hw/nvram/trace-events); where QEMU prints its device
+            // object's address, the device's base address.
+            String self = "0x" + Long.toHexString(fwCfg.base());
+            fwCfg.observeSelects((key, valid) -> traceLog.line(String.format("%s %s key 0x%04x '%s', ret: %d",
+                    FW_CFG_SELECT_EVENT, self, key, FwCfgSpec.keyName(key), valid ? 1 : 0)));
+        }
         names.retainAll(config.trace());
-        var out = config.traceOut();
         if (names.isEmpty()) {
             return;
         }
         bus.setTracer((device, isWrite, offset, size, value) -> {
             if (config.trace().contains(device.name())) {
-                out.printf("%s: %s offset 0x%x size %d %s 0x%x%n", device.name(), isWrite ? "write" : "read",
-                        offset, size, isWrite ? "<-" : "->", value);
+                traceLog.line(String.format("%s: %s offset 0x%x size %d %s 0x%x", device.name(), isWrite ? "write" : "read",
+                        offset, size, isWrite ? "<-" : "->", value));
             }
         });
     }
+
+    /** QEMU's trace event for a fw_cfg select, which {@code -trace fw_cfg_select} turns on. */
+    public static final String FW_CFG_SELECT_EVENT = "fw_cfg_select";
 
     /** Guest RAM (for tests and tools: inspect what the guest wrote). */
     public GuestRam ram() {

@@ -2,6 +2,7 @@ package dev.virtfw.machine.devices;
 
 import dev.virtfw.fwcfg.FwCfgDevice;
 import dev.virtfw.fwcfg.FwCfgItems;
+import dev.virtfw.fwcfg.FwCfgSelectObserver;
 import dev.virtfw.fwcfg.GuestAddress;
 import dev.virtfw.fwcfg.GuestMemory;
 import dev.virtfw.machine.bus.DeviceTreeContext;
@@ -61,6 +62,10 @@ public final class FwCfgMmio implements MmioDevice, AutoCloseable {
     }
 
     /** The items served. */
+    public void observeSelects(FwCfgSelectObserver observer) {
+        device.observeSelects(observer);
+    }
+
     public FwCfgItems items() {
         return device.items();
     }

@@ -70,9 +70,11 @@ public final class VirtCommand {
             .addOption(flag(null, "no-reboot", "Exit when the guest resets instead of restarting it."))
             .addOption(opt("nic", null, "none", "Network: only none (there is none)."))
             .addOption(opt("display", null, "none", "Display: only none."))
-            .addOption(opt(null, "trace", "DEVICE", "Trace register accesses of a device (fw_cfg, pl011, pl031, pl061,"
+            .addOption(opt(null, "trace", "DEVICE|EVENT", "Trace register accesses of a device (fw_cfg, pl011, pl031, pl061,"
                     + " virtio-mmio, pcie-ecam, gicv2m, ...), or with unassigned each address the guest touched where"
-                    + " nothing is mapped."))
+                    + " nothing is mapped, or QEMU's trace event fw_cfg_select in QEMU's format (to standard error)."))
+            .addOption(opt("msg", null, "timestamp=on|off", "With timestamp=on, each trace line starts as QEMU's do:"
+                    + " <id>@<seconds>.<microseconds>: (wall clock)."))
             .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
             .addOption(opt(null, "device", "TYPE,base=ADDR[,key=value...]", "Add a device by its provider's type."))
             .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
@@ -268,6 +270,10 @@ public final class VirtCommand {
         only("-nic", last("nic"), "none");
         only("-display", last("display"), "none");
         all("trace").forEach(t -> b.trace(traceName(t)));
+        String msg = last("msg");
+        if (msg != null) {
+            b.traceTimestamps(timestamps(msg));
+        }
         String instructions = last("max-instructions");
         String seconds = last("time-limit");
         if (instructions != null || seconds != null) {
@@ -313,9 +319,47 @@ public final class VirtCommand {
         }
     }
 
-    /** QEMU's --trace takes event patterns ("fw_cfg*"); here a device name, with an optional '*'. */
-    private static String traceName(String pattern) {
+    /**
+     * QEMU's -trace takes {@code [enable=]PATTERN[,events=FILE][,file=FILE]}; here a device name
+     * (a pattern such as "fw_cfg*" names the device's register accesses) or an event's exact name.
+     */
+    static String traceName(String spec) {
+        String pattern = null;
+        for (String part : spec.split(",", -1)) {
+            if (part.startsWith("enable=")) {
+                pattern = part.substring("enable=".length());
+            } else if (part.startsWith("events=") || part.startsWith("file=")) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-trace " + spec + ": " + part.substring(0, part.indexOf('='))
+                        + "= is not supported (give the event or device name; traces go to standard error)");
+            } else if (part.contains("=")) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-trace " + spec + ": Invalid parameter '"
+                        + part.substring(0, part.indexOf('=')) + "'");
+            } else {
+                pattern = part;
+            }
+        }
+        if (pattern == null || pattern.isEmpty()) {
+            throw new CliException(ExitCode.INVALID_INPUT, "-trace " + spec + ": give a device or event name");
+        }
         return pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1).replaceAll("_$", "") : pattern;
+    }
+
+    /** QEMU's {@code -msg timestamp=on|off} (its other property, guest-name, names nothing here). */
+    static boolean timestamps(String spec) {
+        boolean on = false;
+        for (String part : spec.split(",", -1)) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq);
+            String value = eq < 0 ? "on" : part.substring(eq + 1);
+            if (!key.equals("timestamp")) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-msg " + spec + ": Invalid parameter '" + key + "'");
+            }
+            if (!value.equals("on") && !value.equals("off")) {
+                throw new CliException(ExitCode.INVALID_INPUT, "-msg " + spec + ": Parameter 'timestamp' expects 'on' or 'off'");
+            }
+            on = value.equals("on");
+        }
+        return on;
     }
 
     private static void only(String option, String value, String... allowed) {

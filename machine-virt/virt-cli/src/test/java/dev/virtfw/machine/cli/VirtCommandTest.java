@@ -176,6 +176,71 @@ class VirtCommandTest {
                 "fw_cfg: read offset 0x0 size 4 -> 0x3");
     }
 
+    /** Runs {@code args} and returns what went to the process's standard error (the trace). */
+    private static List<String> traced(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream traced = new ByteArrayOutputStream();
+        var previous = System.err;
+        System.setErr(new java.io.PrintStream(traced, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = VirtCommand.run(args, Console.none(), new PrintWriter(out), new PrintWriter(err));
+        } finally {
+            System.setErr(previous);
+        }
+        assertThat(status).as(err.toString()).isZero();
+        return traced.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static Path selectingFirmware() {
+        return Assembler.toFile(Assembler.assemble("""
+                    ldr x1, =0x09020000
+                    mov w0, #0x1100
+                    strh w0, [x1, #8]
+                    mov w0, #0x4000
+                    strh w0, [x1, #8]
+                    mov w0, #0x0b00
+                    strh w0, [x1, #8]
+                    b power_off
+                #include "lib.S"
+                """, 0), ".bin");
+    }
+
+    @Test
+    void traceFwCfgSelectPrintsQemusEventLines() {
+        // QEMU 7.2: the reset's select of the signature, then each of the guest's (0x4000 is past the slots)
+        assertThat(traced("-bios", selectingFirmware().toString(), "-trace", "fw_cfg_select")).containsExactly(
+                "fw_cfg_select 0x9020000 key 0x0000 'signature', ret: 1",
+                "fw_cfg_select 0x9020000 key 0x0011 'kernel_data', ret: 1",
+                "fw_cfg_select 0x9020000 key 0x0040 'unknown', ret: 0",
+                "fw_cfg_select 0x9020000 key 0x000b 'initdr_size', ret: 1");
+    }
+
+    @Test
+    void msgTimestampOnPrefixesEachTraceLineAsQemuDoes() {
+        long before = System.currentTimeMillis() / 1000;
+        List<String> lines = traced("-bios", selectingFirmware().toString(), "-trace", "enable=fw_cfg_select",
+                "--trace", "fw_cfg", "-msg", "timestamp=on");
+        long after = System.currentTimeMillis() / 1000 + 1;
+        assertThat(lines).hasSize(7);
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("^(\\d+)@(\\d+)\\.(\\d{6}):(fw_cfg.*)$");
+        double previous = 0;
+        for (String line : lines) {
+            var m = p.matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            assertThat(Long.parseLong(m.group(1))).isEqualTo(ProcessHandle.current().pid());
+            assertThat(Long.parseLong(m.group(2))).isBetween(before, after);
+            double t = Double.parseDouble(m.group(2) + "." + m.group(3));
+            assertThat(t).isGreaterThanOrEqualTo(previous);
+            previous = t;
+        }
+        assertThat(lines.get(1)).endsWith(":fw_cfg: write offset 0x8 size 2 <- 0x1100");
+        assertThat(lines.get(2)).endsWith(":fw_cfg_select 0x9020000 key 0x0011 'kernel_data', ret: 1");
+        assertThat(traced("-bios", selectingFirmware().toString(), "-trace", "fw_cfg_select", "-msg", "timestamp=off"))
+                .first().isEqualTo("fw_cfg_select 0x9020000 key 0x0000 'signature', ret: 1");
+    }
+
     @Nested
     class Sizes {
         @ParameterizedTest(name = "-m {0}")
@@ -217,6 +282,27 @@ class VirtCommandTest {
                     "virt: error: --time-limit soon: not a number");
             assertOneErrorLine(run("-bios", "bad\u0000name"), 2,
                     "virt: error: -bios bad\u0000name: not a file name (Nul character not allowed)");
+        }
+
+        @ParameterizedTest(name = "{0} {1}")
+        @CsvSource(delimiter = '|', value = {
+            "-msg|timestamp=yes|virt: error: -msg timestamp=yes: Parameter 'timestamp' expects 'on' or 'off'",
+            "-msg|guest-name=on|virt: error: -msg guest-name=on: Invalid parameter 'guest-name'",
+            "-trace|events=list.txt|virt: error: -trace events=list.txt: events= is not supported (give the event or device name; traces go to standard error)",
+            "-trace|fw_cfg_select,file=t.log|virt: error: -trace fw_cfg_select,file=t.log: file= is not supported (give the event or device name; traces go to standard error)",
+            "-trace|fw_cfg_select,level=3|virt: error: -trace fw_cfg_select,level=3: Invalid parameter 'level'",
+        })
+        void badTraceAndMsgOptions(String option, String value, String line) {
+            assertOneErrorLine(run("-bios", hello.toString(), option, value), 2, line);
+        }
+
+        @Test
+        void aTraceNamingNothingSaysWhatThereIs() {
+            Outcome o = run("-bios", hello.toString(), "-trace", "fw_cfg_read");
+            assertThat(o.status()).isEqualTo(2);
+            assertThat(o.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("virt: error: --trace fw_cfg_read: no such device, log or event (devices: ")
+                    .endsWith("; also unassigned and QEMU's event fw_cfg_select)");
         }
 
         @Test
