@@ -48,7 +48,13 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
          * timed from the command's Enter to the next prompt: the first load and the best of
          * {@link #UBOOT_REPEATS} repeats; 3 rounds.
          */
-        UBOOT
+        UBOOT,
+        /**
+         * Only EDK2 (Debian's QEMU_EFI.fd) loading a 64 MiB kernel and a 16 MiB initrd in its
+         * QemuKernelLoaderFsDxe, timed by the fw_cfg_select trace lines with QEMU's timestamps from
+         * the kernel's data select to the command line's size select; 3 rounds.
+         */
+        UEFI
     }
 
     /** U-Boot's qfw load repeated after the first one; the best counts. */
@@ -71,7 +77,7 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
             case QUICK -> new BenchSpec(mode, 3, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB),
                     List.of(MIB, 16 * MIB), 500_000, 64 * MIB, 16 * MIB, 1024, 512, out);
             case LINUX -> new BenchSpec(mode, 3, List.of(), List.of(), List.of(), 0, 0, 0, 512, 512, out);
-            case UBOOT -> new BenchSpec(mode, 3, List.of(), List.of(), List.of(), 0, 64 * MIB, 16 * MIB, 512, 512, out);
+            case UBOOT, UEFI -> new BenchSpec(mode, 3, List.of(), List.of(), List.of(), 0, 64 * MIB, 16 * MIB, 512, 512, out);
             case FULL -> new BenchSpec(mode, 5, List.of(MIB, 16 * MIB, 64 * MIB, 256 * MIB), List.of(MIB, 16 * MIB),
                     List.of(MIB, 16 * MIB, 64 * MIB), 1_000_000, 64 * MIB, 16 * MIB, 1024, 512, out);
         };
@@ -100,8 +106,9 @@ public record BenchSpec(Mode mode, int runs, List<Long> dmaSizes, List<Long> leg
                     case "full" -> Mode.FULL;
                     case "linux" -> Mode.LINUX;
                     case "uboot" -> Mode.UBOOT;
+                    case "uefi" -> Mode.UEFI;
                     default -> throw new ConfigException("--bench " + text + ": unknown mode '" + p
-                            + "' (tiny, quick, full, linux or uboot)");
+                            + "' (tiny, quick, full, linux, uboot or uefi)");
                 };
             } else if (p.startsWith("runs=")) {
                 try {

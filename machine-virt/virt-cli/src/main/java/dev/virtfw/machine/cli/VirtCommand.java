@@ -80,7 +80,7 @@ public final class VirtCommand {
             .addOption(opt(null, "max-instructions", "N", "Stop the guest after N instructions per boot."))
             .addOption(opt(null, "time-limit", "SECONDS", "Stop the guest after this much wall time."))
             .addOption(Option.builder().longOpt("bench").hasArg().optionalArg(true).argName("[MODE][,runs=N][,out=DIR]")
-                    .desc("Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default), full, linux: Debian's kernel booting, or uboot: U-Boot's qfw load);"
+                    .desc("Benchmark fw_cfg against qemu-system-aarch64 (MODE: tiny, quick (default), full, linux: Debian's kernel booting, uboot: U-Boot's qfw load, or uefi: EDK2's kernel and initrd load);"
                             + " prints the table and writes bench.csv, bench.png, bench.txt (default folder bench-results).")
                     .get())
             .addOption(flag(null, "verbose", "On an error, also print its stack trace (for a bug report)."))

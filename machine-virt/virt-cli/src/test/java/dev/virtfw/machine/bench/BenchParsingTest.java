@@ -112,7 +112,7 @@ class BenchParsingTest {
         @Test
         void badSpecsSayWhatIsWrong() {
             assertThatThrownBy(() -> BenchSpec.parse("fast")).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("unknown mode 'fast' (tiny, quick, full, linux or uboot)");
+                    .hasMessageContaining("unknown mode 'fast' (tiny, quick, full, linux, uboot or uefi)");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=x")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("whole number");
             assertThatThrownBy(() -> BenchSpec.parse("quick,runs=0")).isInstanceOf(ConfigException.class)
