@@ -125,6 +125,41 @@ class BenchSmokeTest {
     }
 
     @Test
+    void uefiRunTimesEdk2sKernelAndInitrdLoadOnBothSides(@TempDir Path out) throws Exception {
+        Path qemu = QemuRunner.findQemu().orElseThrow();
+        Bench.Outcome o = Bench.run(BenchSpec.parse("uefi,runs=1,out=" + out), ours(), Emulator.qemu(qemu),
+                new PrintWriter(new StringWriter(), true));
+        List<Row> rows = o.table().rows();
+        assertThat(rows).extracting(Row::metric).containsExactly("kernel, 64M in 1 MiB DMAs", "initrd, 16M",
+                "kernel + initrd", "load throughput");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.ours()).as(r.key()).isNotNull();
+            assertThat(r.qemu()).as(r.key()).isNotNull();
+            assertThat(r.ours().median()).as(r.key()).isPositive();
+            assertThat(r.qemu().median()).as(r.key()).isPositive();
+        });
+        // the whole load spans the kernel's and the initrd's; the throughput is 80 MiB over it
+        assertThat(rows.get(2).ours().median()).isGreaterThan(rows.get(0).ours().median() + rows.get(1).ours().median());
+        assertThat(rows.get(3).ours().median()).isCloseTo(80 / (rows.get(2).ours().median() / 1e3),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("load throughput: ours/QEMU"));
+    }
+
+    @Test
+    void selectTimesAreReadFromQemusTimestampedTraceLinesInOrder() {
+        String text = """
+                12@100.000010:fw_cfg_select 0x9020000 key 0x0011 'kernel_data', ret: 1
+                UEFI output in between
+                13@100.000500:fw_cfg_select 0x55aa key 0x000b 'initdr_size', ret: 1\r
+                13@100.000600:fw_cfg_select 0x55aa key 0x0011 'kernel_data', ret: 1
+                13@101.000001:fw_cfg_select 0x55aa key 0x0014 'cmdline_size', ret: 1
+                """;
+        assertThat(Bench.selectTimes(text, 0x11, 0x0b, 0x14)).containsExactly(100_000_010L, 100_000_500L, 101_000_001L);
+        // a key that never comes after the one before it
+        assertThat(Bench.selectTimes(text, 0x14, 0x0b)).isNull();
+    }
+
+    @Test
     void linuxRunBootsDebiansKernelDirectlyAndThroughUBootOnBothSides(@TempDir Path out) throws Exception {
         Path qemu = QemuRunner.findQemu().orElseThrow();
         Emulator ours = ours();
