@@ -19,18 +19,32 @@ public final class TraceLog {
         this.timestamps = timestamps;
     }
 
-    /** Prints {@code text} as one trace line. */
+    /** Whether lines carry the time (read it before building an event's text, as {@link #line(Instant, String)} wants). */
+    public boolean timestamps() {
+        return timestamps;
+    }
+
+    /** Prints {@code text} as one trace line, stamped now. */
     public void line(String text) {
+        line(timestamps ? Instant.now() : null, text);
+    }
+
+    /** Prints {@code text} as one trace line of an event that happened {@code at} (ignored without timestamps). */
+    public void line(Instant at, String text) {
         if (timestamps) {
-            Instant now = Instant.now();
-            out.print(prefix(pid, now) + text + System.lineSeparator());
+            out.print(prefix(pid, at).append(text).append(System.lineSeparator()));
         } else {
             out.println(text);
         }
     }
 
-    /** QEMU's prefix for a line written at {@code now} by {@code id}. */
-    static String prefix(long id, Instant now) {
-        return String.format("%d@%d.%06d:", id, now.getEpochSecond(), now.getNano() / 1000);
+    /** QEMU's prefix for a line written at {@code now} by {@code id} (no String.format: cheap from the first line). */
+    static StringBuilder prefix(long id, Instant now) {
+        StringBuilder b = new StringBuilder(96).append(id).append('@').append(now.getEpochSecond()).append('.');
+        String micros = Integer.toString(now.getNano() / 1000);
+        for (int i = micros.length(); i < 6; i++) {
+            b.append('0');
+        }
+        return b.append(micros).append(':');
     }
 }

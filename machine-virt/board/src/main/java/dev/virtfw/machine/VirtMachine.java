@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -388,8 +389,12 @@ public final class VirtMachine implements AutoCloseable {
             // QEMU 7.2's event and format (hw/nvram/trace-events); where QEMU prints its device
             // object's address, the device's base address.
             String self = "0x" + Long.toHexString(fwCfg.base());
-            fwCfg.observeSelects((key, valid) -> traceLog.line(String.format("%s %s key 0x%04x '%s', ret: %d",
-                    FW_CFG_SELECT_EVENT, self, key, FwCfgSpec.keyName(key), valid ? 1 : 0)));
+            fwCfg.observeSelects((key, valid) -> {
+                Instant at = traceLog.timestamps() ? Instant.now() : null;   // before the text is built
+                String hex = Integer.toHexString(key);
+                traceLog.line(at, FW_CFG_SELECT_EVENT + " " + self + " key 0x" + "0000".substring(hex.length()) + hex
+                        + " '" + FwCfgSpec.keyName(key) + "', ret: " + (valid ? 1 : 0));
+            });
         }
         names.retainAll(config.trace());
         if (names.isEmpty()) {

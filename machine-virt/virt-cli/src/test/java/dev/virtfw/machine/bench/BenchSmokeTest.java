@@ -111,7 +111,8 @@ class BenchSmokeTest {
         List<Row> rows = o.table().rows();
         assertThat(rows).extracting(Row::metric).containsExactly(
                 "first qfw load, 64M kernel + 16M initrd", "best of 3 more qfw loads, 64M kernel + 16M initrd",
-                "first qfw load throughput", "best qfw load throughput");
+                "first qfw load throughput", "best qfw load throughput", "first load's kernel DMA, 64M",
+                "best repeat's kernel DMA", "best kernel DMA throughput");
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.ours()).as(r.key()).isNotNull();
             assertThat(r.qemu()).as(r.key()).isNotNull();
@@ -120,7 +121,11 @@ class BenchSmokeTest {
         // the throughput rows are the sizes over the times of the rows above them
         assertThat(rows.get(3).ours().median()).isCloseTo(80 / (rows.get(1).ours().median() / 1e3),
                 org.assertj.core.data.Percentage.withPercentage(0.01));
+        // the kernel's DMA is part of the command it was timed in
+        assertThat(rows.get(5).ours().median()).isLessThan(rows.get(1).ours().median());
+        assertThat(rows.get(5).qemu().median()).isLessThan(rows.get(1).qemu().median());
         assertThat(o.table().notes()).anyMatch(n -> n.contains("best qfw load throughput: ours/QEMU"));
+        assertThat(o.table().notes()).anyMatch(n -> n.contains("best kernel DMA throughput: ours/QEMU"));
         assertThat(Files.readAllLines(o.csv())).hasSize(rows.size() + 1);
     }
 
