@@ -405,14 +405,34 @@ public final class Unicorn implements AutoCloseable {
                 () -> (int) UcMemProtect.HANDLE.invokeExact(uc, address, size, perms));
     }
 
+    // The register accessors run on every exception, timer access and DMA over code: no lambda and
+    // no message is built unless the call fails (a record's toString in a string concatenation
+    // costs microseconds before the JIT has compiled it).
+
     public long regRead(int regId) {
-        ucCheck("uc_reg_read", () -> (int) uc_reg_read.invokeExact(uc, regId, scratch));
+        int err;
+        try {
+            err = (int) uc_reg_read.invokeExact(uc, regId, scratch);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_read", t);
+        }
+        if (err != 0) {
+            check(err, "uc_reg_read(" + regId + ")");
+        }
         return scratch.get(JAVA_LONG, 0);
     }
 
     public void regWrite(int regId, long value) {
         scratch.set(JAVA_LONG, 0, value);
-        ucCheck("uc_reg_write", () -> (int) uc_reg_write.invokeExact(uc, regId, scratch));
+        int err;
+        try {
+            err = (int) uc_reg_write.invokeExact(uc, regId, scratch);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_write", t);
+        }
+        if (err != 0) {
+            check(err, "uc_reg_write(" + regId + ")");
+        }
     }
 
     public long pc() {
@@ -425,25 +445,50 @@ public final class Unicorn implements AutoCloseable {
      */
     public void cpRegWrite(SysReg reg, long value) {
         cpRegStruct(reg, value);
-        ucCheck("uc_reg_write(CP_REG " + reg + ")", () -> (int) uc_reg_write.invokeExact(uc, Arm64Reg.CP_REG, scratch));
+        int err;
+        try {
+            err = (int) uc_reg_write.invokeExact(uc, Arm64Reg.CP_REG, scratch);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_write(CP_REG " + reg.name() + ")", t);
+        }
+        if (err != 0) {
+            check(err, "uc_reg_write(CP_REG " + reg.name() + ")");
+        }
     }
 
     /** Reads a system register through CP_REG (never CurrentEL or NZCV: see DESIGN.md). */
     public long cpRegRead(SysReg reg) {
         cpRegStruct(reg, 0L);
-        ucCheck("uc_reg_read(CP_REG " + reg + ")", () -> (int) uc_reg_read.invokeExact(uc, Arm64Reg.CP_REG, scratch));
+        int err;
+        try {
+            err = (int) uc_reg_read.invokeExact(uc, Arm64Reg.CP_REG, scratch);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_reg_read(CP_REG " + reg.name() + ")", t);
+        }
+        if (err != 0) {
+            check(err, "uc_reg_read(CP_REG " + reg.name() + ")");
+        }
         return scratch.get(JAVA_LONG, CP_REG_VALUE);
     }
 
-    /** Fills {@code uc_arm64_cp_reg} in the scratch buffer. */
+    /**
+     * Fills {@code uc_arm64_cp_reg} in the scratch buffer: the five 32-bit fields as two pairs and
+     * a single, each pair one native-order 64-bit store (crn|crm, op0|op1, op2 with the padding).
+     */
     private void cpRegStruct(SysReg reg, long value) {
-        scratch.set(JAVA_INT, CP_REG_CRN, reg.crn());
-        scratch.set(JAVA_INT, CP_REG_CRM, reg.crm());
-        scratch.set(JAVA_INT, CP_REG_OP0, reg.op0());
-        scratch.set(JAVA_INT, CP_REG_OP1, reg.op1());
-        scratch.set(JAVA_INT, CP_REG_OP2, reg.op2());
+        scratch.set(JAVA_LONG, CP_REG_CRN, pair(reg.crn(), reg.crm()));
+        scratch.set(JAVA_LONG, CP_REG_OP0, pair(reg.op0(), reg.op1()));
+        scratch.set(JAVA_LONG, CP_REG_OP2, Integer.toUnsignedLong(reg.op2()));
         scratch.set(JAVA_LONG, CP_REG_VALUE, value);
     }
+
+    /** Two adjacent 32-bit fields as the 64-bit value that stores them in the host's byte order. */
+    private static long pair(int first, int second) {
+        return NATIVE_LITTLE_ENDIAN ? Integer.toUnsignedLong(first) | (long) second << 32
+                : (long) first << 32 | Integer.toUnsignedLong(second);
+    }
+
+    private static final boolean NATIVE_LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     /** This engine's CPU-state snapshot buffer (uc_context), made on first use. */
     private MemorySegment context;
@@ -497,9 +542,18 @@ public final class Unicorn implements AutoCloseable {
 
     /** Drops translated code for guest range [begin, end) after the host wrote it (uc_ctl TB_REMOVE_CACHE). */
     public void removeCache(long begin, long end) {
-        ucCheck("uc_ctl(UC_CTL_TB_REMOVE_CACHE)",
-                () -> (int) UcCtlU64U64.HANDLE.invokeExact(uc, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end));
+        int err;
+        try {
+            err = (int) UcCtlU64U64.HANDLE.invokeExact(uc, REMOVE_CACHE_WRITE, begin, end);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_ctl(UC_CTL_TB_REMOVE_CACHE)", t);
+        }
+        if (err != 0) {
+            check(err, "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+        }
     }
+
+    private static final int REMOVE_CACHE_WRITE = ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2);
 
     /**
      * Runs the guest from {@code begin} until {@code until}, a stop, an error, or {@code count}
