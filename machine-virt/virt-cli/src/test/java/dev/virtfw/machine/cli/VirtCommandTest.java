@@ -157,21 +157,8 @@ class VirtCommandTest {
                     b power_off
                 #include "lib.S"
                 """, 0), ".bin");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream traced = new ByteArrayOutputStream();
-        var previous = System.err;
         // the trace goes to the process's standard error, as QEMU's does
-        System.setErr(new java.io.PrintStream(traced, true, StandardCharsets.UTF_8));
-        int status;
-        try {
-            status = VirtCommand.run(new String[] {"-bios", fw.toString(), "--trace", "fw_cfg*"},
-                    Console.none(), new PrintWriter(out), new PrintWriter(err));
-        } finally {
-            System.setErr(previous);
-        }
-        assertThat(status).isZero();
-        assertThat(traced.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        assertThat(traced("-bios", fw.toString(), "--trace", "fw_cfg*")).containsExactly(
                 "fw_cfg: write offset 0x8 size 2 <- 0x100",
                 "fw_cfg: read offset 0x0 size 4 -> 0x3");
     }
