@@ -279,12 +279,24 @@ final class Board implements EngineHooks, AutoCloseable {
             MmioHandler busPort = new MmioHandler() {
                 @Override
                 public long read(long address, int size) {
-                    return bus.read(address, size);
+                    inBusAccess = true;
+                    try {
+                        return bus.read(address, size);
+                    } finally {
+                        inBusAccess = false;
+                        sctlrKnown = false;
+                    }
                 }
 
                 @Override
                 public void write(long address, int size, long value) {
-                    bus.write(address, size, value);
+                    inBusAccess = true;
+                    try {
+                        bus.write(address, size, value);
+                    } finally {
+                        inBusAccess = false;
+                        sctlrKnown = false;
+                    }
                 }
             };
             for (MmioBus.Window w : bus.regions()) {
@@ -322,7 +334,16 @@ final class Board implements EngineHooks, AutoCloseable {
      * survives the TLB flush the two SCTLR writes cause.
      */
     private void dropTranslatedCode(long gpa, long length) {
-        long sctlr = uc.cpRegRead(SysReg.SCTLR_EL1);
+        // One device access can write guest RAM more than once (a DMA's data, then its control
+        // word) and the guest runs in between none of them: the register is read once per access.
+        long sctlr;
+        if (sctlrKnown) {
+            sctlr = sctlrInAccess;
+        } else {
+            sctlr = uc.cpRegRead(SysReg.SCTLR_EL1);
+            sctlrInAccess = sctlr;
+            sctlrKnown = inBusAccess;
+        }
         if ((sctlr & SCTLR_M) == 0) {
             uc.removeCache(gpa, gpa + length);
             return;
@@ -334,6 +355,15 @@ final class Board implements EngineHooks, AutoCloseable {
             uc.cpRegWrite(SysReg.SCTLR_EL1, sctlr);
         }
     }
+
+    /**
+     * SCTLR_EL1 as read during the current bus access (see {@link #dropTranslatedCode}); forgotten
+     * when the access returns, since the guest may change it once it runs again.
+     */
+    private long sctlrInAccess;
+    private boolean sctlrKnown;
+    /** True while a guest access to the bus is being served (the guest cannot run meanwhile). */
+    private boolean inBusAccess;
 
     /** The device behind bank {@code i}, for its MMIO region; a refused access is a guest fault. */
     private MmioHandler flashPort(int i) {

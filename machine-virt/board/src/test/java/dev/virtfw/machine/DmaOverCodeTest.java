@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * virtual address that differs from its physical one: the next call runs the new code, as on
  * QEMU (the translated code is dropped by physical address), and no exception appears from
  * nowhere (Unicorn's own invalidation call, made with the MMU on, translated the physical address
- * as a virtual instruction fetch and left a prefetch abort pending when that faulted).
+ * as a virtual instruction fetch and left a prefetch abort pending when that faulted). A DMA made
+ * earlier with the MMU off checks that the board's per-access knowledge of SCTLR_EL1 is not used
+ * after the guest has switched the MMU on.
  */
 class DmaOverCodeTest {
     static final String PROGRAM = """
@@ -39,6 +41,20 @@ class DmaOverCodeTest {
                 str w2, [x1]
                 ldr w2, =0xd65f03c0
                 str w2, [x1, #4]
+                // with the MMU still off: run it from RAM (RAM now holds translated code), then a
+                // DMA into RAM (KERNEL_DATA, 8 bytes to 0x40003000), for which the board reads
+                // SCTLR_EL1 with M clear; what it read must not outlive that access
+                blr x1
+                ldr x1, =0x40002000
+                ldr w2, =0x0a001100
+                str w2, [x1]
+                ldr w2, =0x08000000
+                str w2, [x1, #4]
+                ldr x2, =0x0030004000000000
+                str x2, [x1, #8]
+                ldr x3, =0x09020010
+                rev x4, x1
+                str x4, [x3]
                 ldr x0, =0xff00
                 msr mair_el1, x0
                 ldr x0, =(25 | 0x500 | 0x3000 | (1 << 23))
