@@ -15,8 +15,15 @@ import dev.virtfw.machine.bus.DeviceSpec;
 import dev.virtfw.machine.console.Console;
 import dev.virtfw.machine.flash.FileChannelOpener;
 import dev.virtfw.machine.unicorn.CpuModel;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -73,6 +80,8 @@ public final class VirtCommand {
             .addOption(opt(null, "trace", "DEVICE|EVENT", "Trace register accesses of a device (fw_cfg, pl011, pl031, pl061,"
                     + " virtio-mmio, pcie-ecam, gicv2m, ...), or with unassigned each address the guest touched where"
                     + " nothing is mapped, or QEMU's trace event fw_cfg_select in QEMU's format (to standard error)."))
+            .addOption(opt("D", null, "FILE", "Write the traces (and the end-of-run summary of unassigned accesses)"
+                    + " to FILE instead of standard error, as QEMU's -D does."))
             .addOption(opt("msg", null, "timestamp=on|off", "With timestamp=on, each trace line starts as QEMU's do:"
                     + " <id>@<seconds>.<microseconds>: (wall clock)."))
             .addOption(opt(null, "config", "FILE", "Read settings from a JSON file (options override it)."))
@@ -186,13 +195,40 @@ public final class VirtCommand {
             applyConfigFile(b, path("--config", config));
         }
         applyOptions(b);
-        RunResult result = VirtMachine.run(b.build());
+        String logFile = last("D");
+        PrintStream log = logFile == null ? null : openLog(logFile);
+        if (log != null) {
+            b.traceOut(log);
+        }
+        RunResult result;
+        try {
+            result = VirtMachine.run(b.build());
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+        }
         if (result.reason() == RunResult.Reason.DTB_DUMPED) {
             err.println("virt: " + result.message());
         } else if (result.exitStatus() != 0) {
             err.println("virt: " + result.message());
         }
         return result.exitStatus();
+    }
+
+    /** QEMU's -D: the log file, created or truncated, one flush per line (QEMU's is line-buffered). */
+    private static PrintStream openLog(String name) {
+        Path file = path("-D", name);
+        try {
+            return new PrintStream(new BufferedOutputStream(Files.newOutputStream(file)), true, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.INVALID_INPUT, "-D " + name + ": cannot write the log file (no such directory)");
+        } catch (AccessDeniedException e) {
+            throw new CliException(ExitCode.INVALID_INPUT, "-D " + name + ": cannot write the log file (permission denied)");
+        } catch (IOException | SecurityException e) {
+            throw new CliException(ExitCode.INVALID_INPUT, "-D " + name + ": cannot write the log file ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
     }
 
     /** The option's last value, as QEMU takes it, or null. */

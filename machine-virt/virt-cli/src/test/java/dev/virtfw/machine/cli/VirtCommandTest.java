@@ -228,6 +228,19 @@ class VirtCommandTest {
                 .first().isEqualTo("fw_cfg_select 0x9020000 key 0x0000 'signature', ret: 1");
     }
 
+    @Test
+    void minusDWritesTheTraceToAFileAndLeavesStandardErrorAlone(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("trace.log");
+        Files.writeString(log, "an older log that -D replaces\n");
+        assertThat(traced("-bios", selectingFirmware().toString(), "-trace", "fw_cfg_select", "-D", log.toString()))
+                .isEmpty();
+        assertThat(Files.readAllLines(log)).containsExactly(
+                "fw_cfg_select 0x9020000 key 0x0000 'signature', ret: 1",
+                "fw_cfg_select 0x9020000 key 0x0011 'kernel_data', ret: 1",
+                "fw_cfg_select 0x9020000 key 0x0040 'unknown', ret: 0",
+                "fw_cfg_select 0x9020000 key 0x000b 'initdr_size', ret: 1");
+    }
+
     @Nested
     class Sizes {
         @ParameterizedTest(name = "-m {0}")
@@ -281,6 +294,12 @@ class VirtCommandTest {
         })
         void badTraceAndMsgOptions(String option, String value, String line) {
             assertOneErrorLine(run("-bios", hello.toString(), option, value), 2, line);
+        }
+
+        @Test
+        void aLogFileThatCannotBeWrittenIsOneLine(@TempDir Path dir) {
+            assertOneErrorLine(run("-bios", hello.toString(), "-D", dir.resolve("missing/trace.log").toString()), 2,
+                    "virt: error: -D " + dir.resolve("missing/trace.log") + ": cannot write the log file (no such directory)");
         }
 
         @Test
