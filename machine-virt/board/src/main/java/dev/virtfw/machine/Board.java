@@ -245,9 +245,6 @@ final class Board implements EngineHooks, AutoCloseable {
     private final long budget;
     private long executed;
     private volatile Exit exit;
-    /** The board wants the loop to run at the next block boundary (an interrupt to raise, a remap). */
-    private boolean serviceWanted;
-    private int blocksLeft = SLICE_BLOCKS;
 
     Board(CpuModel cpu, GuestRam ram, List<FlashBank> flash, MmioBus bus, Psci psci, Interrupts irq, long budget) {
         this.cpu = cpu;
@@ -261,6 +258,7 @@ final class Board implements EngineHooks, AutoCloseable {
         this.flashPorts = new MmioHandler[this.flash.size()];
         this.arrayReads = new long[this.flash.size()];
         this.uc = Unicorn.open(cpu, this, budget > 0, BLOCK_SLICING);
+        uc.armBlockStop(SLICE_BLOCKS);
         try {
             FlashBank.ContentObserver observer = (bank, offset, length) ->
                     uc.removeCache(bank.base() + offset, bank.base() + offset + length);
@@ -380,7 +378,7 @@ final class Board implements EngineHooks, AutoCloseable {
                 if (bank.device().inReadArrayMode() && (arrayReads[i] += size) >= REMAP_AFTER_READ_BYTES
                         && !steppingStore) {
                     remapWanted = true;     // mapped at the next block boundary; nothing is stopped here
-                    serviceWanted = true;
+                    uc.stopAtNextBlock();
                 }
                 return value;
             }
@@ -499,6 +497,9 @@ final class Board implements EngineHooks, AutoCloseable {
             // A bound may have been reached while no engine was running: do not start then. The
             // block hook (or, with -Dvirtfw.slicing=count, Unicorn's count) ends the slice.
             int err = exit == null ? uc.start(next, until, budget > 0 || BLOCK_SLICING ? 0 : SLICE) : 0;
+            // A slice ends after SLICE_BLOCKS blocks, or at the block after a stop was asked for
+            // (an interrupt to raise, a flash bank to remap); the count starts again only then.
+            uc.rearmBlockStop(SLICE_BLOCKS);
             boolean stepped = until != Unicorn.UNTIL_NEVER;
             if (stepped) {
                 steppingStore = false;
@@ -630,7 +631,7 @@ final class Board implements EngineHooks, AutoCloseable {
             setVirtualLines(viRaised && irqOut, vfRaised && fiqOut);
         }
         if ((irqOut && !viRaised) || (fiqOut && !vfRaised)) {
-            serviceWanted = true;   // raised by the loop, at the next block boundary
+            uc.stopAtNextBlock();   // raised by the loop, at the next block boundary
         }
     }
 
@@ -973,15 +974,6 @@ final class Board implements EngineHooks, AutoCloseable {
     @Override
     public boolean systemRegisterWrite(int encoding, long value) {
         return irq.timer().write(encoding, value);
-    }
-
-    @Override
-    public void block(long address) {
-        if (serviceWanted || --blocksLeft <= 0) {
-            serviceWanted = false;
-            blocksLeft = SLICE_BLOCKS;
-            halt(new Exit.Service());    // synchronous: no instruction of this block has run
-        }
     }
 
     @Override

@@ -25,7 +25,4 @@ public interface EngineHooks {
 
     /** The instruction at {@code address} is about to run (only on an engine opened with a code hook). */
     default void instruction(long address) {}
-
-    /** A translated block starting at {@code address} is about to run (only on an engine opened with a block hook). */
-    default void block(long address) {}
 }

@@ -276,10 +276,17 @@ public final class Unicorn implements AutoCloseable {
 
     /**
      * As {@link #open(CpuModel, EngineHooks, boolean)}; with {@code everyBlock}, also a hook at the
-     * start of each translated block ({@link EngineHooks#block}), where stopping the engine is
-     * synchronous: no instruction of the block has run.
+     * start of each block the guest runs that stops the engine when a countdown runs out or a stop
+     * was asked for ({@link #armBlockStop}, {@link #stopAtNextBlock}): a synchronous stop, before
+     * any instruction of the block has run.
      */
     public static Unicorn open(CpuModel model, EngineHooks hooks, boolean everyInstruction, boolean everyBlock) {
+        return open(model, hooks, everyInstruction, everyBlock, !BlockCountdown.available());
+    }
+
+    /** As {@link #open(CpuModel, EngineHooks, boolean, boolean)}; with {@code javaBlockHook}, the block hook is the Java one. */
+    static Unicorn open(CpuModel model, EngineHooks hooks, boolean everyInstruction, boolean everyBlock,
+                        boolean javaBlockHook) {
         Objects.requireNonNull(hooks, "hooks");
         Version v = version();
         if (!v.atLeast(MIN_MAJOR, MIN_MINOR)) {
@@ -303,7 +310,7 @@ public final class Unicorn implements AutoCloseable {
         Unicorn engine = ENGINES.take(slot -> new Unicorn(arena, handle, hooks, slot));
         try {
             engine.ctlInt(ucCtlWrite(UC_CTL_CPU_MODEL, 1), model.ucCpu(), "uc_ctl(UC_CTL_CPU_MODEL, " + model + ")");
-            engine.installHooks(everyInstruction, everyBlock);
+            engine.installHooks(everyInstruction, everyBlock, javaBlockHook);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -328,7 +335,7 @@ public final class Unicorn implements AutoCloseable {
         check(err, what);
     }
 
-    private void installHooks(boolean everyInstruction, boolean everyBlock) {
+    private void installHooks(boolean everyInstruction, boolean everyBlock, boolean javaBlockHook) {
         hookAdd(UC_HOOK_INTR, SharedStubs.INTR, "UC_HOOK_INTR");
         hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
         // Every MSR (op0 2 or 3) reaches the board, which performs the ones Unicorn drops (timers).
@@ -339,8 +346,62 @@ public final class Unicorn implements AutoCloseable {
             hookAdd(UC_HOOK_CODE, SharedStubs.CODE, "UC_HOOK_CODE");
         }
         if (everyBlock) {
-            hookAdd(UC_HOOK_BLOCK, SharedStubs.BLOCK, "UC_HOOK_BLOCK");
+            blockControl = BlockCountdown.newControl(arena, symbol("uc_emu_stop"));
+            armBlockStop(BLOCKS_BEFORE_ARMED);
+            MemorySegment code = BlockCountdown.code();
+            if (code != null && !javaBlockHook) {
+                MemorySegment bh = arena.allocate(JAVA_LONG);
+                ucCheck("uc_hook_add(UC_HOOK_BLOCK, native countdown)",
+                        () -> (int) uc_hook_add.invokeExact(uc, bh, UC_HOOK_BLOCK, code, blockControl, 1L, 0L));
+            } else {
+                hookAdd(UC_HOOK_BLOCK, SharedStubs.BLOCK, "UC_HOOK_BLOCK");
+            }
         }
+    }
+
+    /** The countdown of a block hook nobody armed yet: as good as never. */
+    private static final long BLOCKS_BEFORE_ARMED = Long.MAX_VALUE;
+
+    /** With a block hook: its control block ({@link BlockCountdown}); null without one. */
+    private MemorySegment blockControl;
+
+    /**
+     * With the block hook: the engine will stop at the start of a block once {@code blocks} more
+     * blocks have started, or at the next one after {@link #stopAtNextBlock()}. For the engine's
+     * thread, before {@link #start}; no effect without a block hook.
+     */
+    public void armBlockStop(long blocks) {
+        if (blockControl != null) {
+            blockControl.set(JAVA_LONG, BlockCountdown.COUNTDOWN, blocks);
+            blockControl.set(JAVA_LONG, BlockCountdown.STOP_REQUESTED, 0L);
+        }
+    }
+
+    /**
+     * After a run: when the block hook stopped it (the countdown spent or a stop asked for), arm it
+     * again with {@code blocks}; otherwise the countdown and a pending stop carry over to the next
+     * run, as the slice has not ended.
+     */
+    public void rearmBlockStop(long blocks) {
+        if (blockControl != null && (blockControl.get(JAVA_LONG, BlockCountdown.COUNTDOWN) <= 0
+                || blockControl.get(JAVA_LONG, BlockCountdown.STOP_REQUESTED) != 0)) {
+            armBlockStop(blocks);
+        }
+    }
+
+    /**
+     * With the block hook: stop at the start of the next block, before any of its instructions
+     * (synchronous). For the engine's thread, inside a callback or between runs.
+     */
+    public void stopAtNextBlock() {
+        if (blockControl != null) {
+            blockControl.set(JAVA_LONG, BlockCountdown.STOP_REQUESTED, 1L);
+        }
+    }
+
+    /** Whether block hooks run as native code here (x86-64 Linux) rather than as Java upcalls. */
+    public static boolean nativeBlockHook() {
+        return BlockCountdown.available();
     }
 
     /** unicorn/arm64.h uc_arm64_insn: the MSR (register) instruction. */
@@ -660,13 +721,19 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
+    /** The block hook where {@link BlockCountdown} has no native code: the same countdown in Java. */
     private static void onBlock(long ucHandle, long address, int size, long user) {
         Unicorn e = ENGINES.at(user);
         if (e == null) {
             return;
         }
         try {
-            e.hooks.block(address);
+            MemorySegment c = e.blockControl;
+            long left = c.get(JAVA_LONG, BlockCountdown.COUNTDOWN) - 1;
+            c.set(JAVA_LONG, BlockCountdown.COUNTDOWN, left);
+            if (left <= 0 || c.get(JAVA_LONG, BlockCountdown.STOP_REQUESTED) != 0) {
+                e.stop();
+            }
         } catch (Throwable t) {
             e.fail(t);
         }

@@ -177,6 +177,13 @@ final class UnicornNative {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     }
 
+    /** The address of one of the library's functions (to pass as a function pointer). */
+    static MemorySegment symbol(String name) {
+        requireLoaded();
+        return LIBRARY.find(name).orElseThrow(() -> new UnicornException(UnicornException.TOO_OLD, "dlsym",
+                "the Unicorn library " + LIBRARY_PATH + " has no " + name));
+    }
+
     private static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
         if (lib == null) {
             return null;
