@@ -366,7 +366,7 @@ public final class VirtCommand {
                 pattern = part.substring("enable=".length());
             } else if (part.startsWith("events=") || part.startsWith("file=")) {
                 throw new CliException(ExitCode.INVALID_INPUT, "-trace " + spec + ": " + part.substring(0, part.indexOf('='))
-                        + "= is not supported (give the event or device name; traces go to standard error)");
+                        + "= is not supported (give the event or device name; -D FILE sends the traces to a file)");
             } else if (part.contains("=")) {
                 throw new CliException(ExitCode.INVALID_INPUT, "-trace " + spec + ": Invalid parameter '"
                         + part.substring(0, part.indexOf('=')) + "'");

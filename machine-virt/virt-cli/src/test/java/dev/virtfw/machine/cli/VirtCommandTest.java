@@ -288,8 +288,8 @@ class VirtCommandTest {
         @CsvSource(delimiter = '|', value = {
             "-msg|timestamp=yes|virt: error: -msg timestamp=yes: Parameter 'timestamp' expects 'on' or 'off'",
             "-msg|guest-name=on|virt: error: -msg guest-name=on: Invalid parameter 'guest-name'",
-            "-trace|events=list.txt|virt: error: -trace events=list.txt: events= is not supported (give the event or device name; traces go to standard error)",
-            "-trace|fw_cfg_select,file=t.log|virt: error: -trace fw_cfg_select,file=t.log: file= is not supported (give the event or device name; traces go to standard error)",
+            "-trace|events=list.txt|virt: error: -trace events=list.txt: events= is not supported (give the event or device name; -D FILE sends the traces to a file)",
+            "-trace|fw_cfg_select,file=t.log|virt: error: -trace fw_cfg_select,file=t.log: file= is not supported (give the event or device name; -D FILE sends the traces to a file)",
             "-trace|fw_cfg_select,level=3|virt: error: -trace fw_cfg_select,level=3: Invalid parameter 'level'",
         })
         void badTraceAndMsgOptions(String option, String value, String line) {
