@@ -13,15 +13,25 @@
  *   store8 <file>            8-byte stores of a counter over the legacy
  *                            buffer (sized to the file): what the legacy8
  *                            loop does besides its data register reads
+ *   dmachunk <file> <chunk> <count>
+ *                            <count> DMA READs of <chunk> bytes each through
+ *                            the file from its start (the first with SELECT),
+ *                            all into one buffer the guest has written
+ *                            first: the per-transfer cost
+ *   dmaskip <file> <chunk> <count>
+ *                            the same with SKIP: no bytes move
  *
  * Lines printed:
  *
  *   virtfw bench
  *   TIME entry 0 <counter> <freq>
- *   TIME bench-<step>:<file> <bytes or accesses> <ticks> <freq>
- *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8, store8)
+ *   TIME bench-<step>:<file> <bytes, accesses or transfers> <ticks> <freq>
+ *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8, store8,
+ *        dmachunk<chunk>, dmaskip<chunk>)
  *   BENCH sample <step>:<file> first=0x<16 hex> last=0x<16 hex>
  *        (the first and last 8 bytes loaded, little-endian words)
+ *   BENCH chunk dmachunk<chunk>:<file> at=<offset> first=0x<16 hex> last=0x<16 hex>
+ *        (the same of the last chunk, which starts at <offset> in the file)
  *   BENCH error <what>: <why>
  *   BENCH done steps=<n>
  *
@@ -205,6 +215,41 @@ static void step_mmio(const struct fwcfg_file *f, int width, u64 count)
 	printf("BENCH sum %s:%s 0x%016lx\n", width == 1 ? "mmio1" : "mmio8", f->name, sink);
 }
 
+static void step_dmachunk(const struct fwcfg_file *f, u64 chunk, u64 count, int skip)
+{
+	if (!cfg.has_dma) {
+		error(f->name, "the device offers no DMA interface");
+		return;
+	}
+	if (chunk == 0 || chunk > 0x80000000u || count == 0 || count > f->size / chunk) {
+		error(f->name, "the chunks run past the end of the file");
+		return;
+	}
+	u8 *buf = legacy_buffer(chunk);
+	if (!buf) {
+		error(f->name, "no room in RAM for the chunk buffer");
+		return;
+	}
+	/* Into RAM the guest has written (not the host's first touch of it). */
+	for (u64 i = 0; i < chunk; i++)
+		((volatile u8 *)buf)[i] = 0;
+	u32 op = skip ? FW_CFG_DMA_CTL_SKIP : FW_CFG_DMA_CTL_READ;
+	u64 t0 = timer_count();
+	u32 ctl = fwcfg_dma(&cfg, fwcfg_dma_ctl_select(f->select) | op, (u32)chunk, (u64)(uintptr_t)buf);
+	for (u64 i = 1; i < count; i++)
+		ctl |= fwcfg_dma(&cfg, op, (u32)chunk, (u64)(uintptr_t)buf);
+	u64 t1 = timer_count();
+	if (ctl) {
+		error(f->name, "DMA transfer reported an error");
+		return;
+	}
+	printf("TIME bench-%s%lu:%s %lu %lu %lu\n", skip ? "dmaskip" : "dmachunk", chunk, f->name, count, t1 - t0,
+	       freq);
+	if (!skip && chunk >= 8)
+		printf("BENCH chunk dmachunk%lu:%s at=%lu first=0x%016lx last=0x%016lx\n", chunk, f->name,
+		       (count - 1) * chunk, *(u64 *)buf, *(u64 *)(buf + chunk - 8));
+}
+
 static void step_store8(const struct fwcfg_file *f)
 {
 	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
@@ -252,7 +297,7 @@ static void run_line(char *line)
 	if (n == 0)
 		return;
 	if (n < 2) {
-		error("plan", "a step needs a file name (and at most 3 arguments)");
+		error("plan", "a step needs a file name (and at most 2 arguments)");
 		return;
 	}
 	struct fwcfg_file f;
@@ -260,13 +305,17 @@ static void run_line(char *line)
 		error(w[1], "no such fw_cfg file");
 		return;
 	}
-	u64 arg = 0;
+	u64 arg = 0, arg2 = 0;
+	int chunked = strcmp(w[0], "dmachunk") == 0 || strcmp(w[0], "dmaskip") == 0;
 	int want_arg = strcmp(w[0], "dma") == 0 || strcmp(w[0], "mmio1") == 0 || strcmp(w[0], "mmio8") == 0;
-	if (want_arg != (n == 3) || (want_arg && !number(w[2], &arg))) {
+	if (chunked ? n != 4 || !number(w[2], &arg) || !number(w[3], &arg2)
+	            : want_arg != (n == 3) || (want_arg && !number(w[2], &arg))) {
 		error(w[0], "wrong arguments");
 		return;
 	}
-	if (strcmp(w[0], "dma") == 0)
+	if (chunked)
+		step_dmachunk(&f, arg, arg2, strcmp(w[0], "dmaskip") == 0);
+	else if (strcmp(w[0], "dma") == 0)
 		step_dma(&f, arg);
 	else if (strcmp(w[0], "legacy1") == 0)
 		step_legacy1(&f);

@@ -37,6 +37,11 @@ class BenchFirmwareTest {
                 "mmio1 " + ITEM + " 1000",
                 "",
                 "mmio8 " + ITEM + " 100",
+                "dmachunk " + ITEM + " 1 50",
+                "dmachunk " + ITEM + " 4096 3",
+                "dmaskip " + ITEM + " 4096 2",
+                "dmachunk " + ITEM + " 4096 " + (SIZE / 4096 + 1),
+                "dmaskip " + ITEM + " 8",
                 "dma opt/virtfw/none 1",
                 "legacy8 " + ITEM + " 3",
                 "fly " + ITEM) + "\n");
@@ -64,6 +69,19 @@ class BenchFirmwareTest {
         assertThat(r.linesStartingWith("TIME bench-legacy8:" + ITEM + " " + SIZE + " ")).hasSize(1);
         assertThat(r.linesStartingWith("TIME bench-mmio1:" + ITEM + " 1000 ")).hasSize(1);
         assertThat(r.linesStartingWith("TIME bench-mmio8:" + ITEM + " 100 ")).hasSize(1);
+        assertThat(r.linesStartingWith("TIME bench-dmachunk1:" + ITEM + " 50 ")).hasSize(1);
+        assertThat(r.linesStartingWith("TIME bench-dmachunk4096:" + ITEM + " 3 ")).hasSize(1);
+        assertThat(r.linesStartingWith("TIME bench-dmaskip4096:" + ITEM + " 2 ")).hasSize(1);
+        // the last of three 4 KiB chunks is the file's third 4 KiB
+        long third;
+        long thirdEnd;
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(item.path(), StandardOpenOption.READ)) {
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, SIZE, arena);
+            third = m.get(LE_U64, 8192);
+            thirdEnd = m.get(LE_U64, 3 * 4096 - 8);
+        }
+        assertThat(r.lines()).contains(String.format("BENCH chunk dmachunk4096:%s at=8192 first=0x%016x last=0x%016x",
+                ITEM, third, thirdEnd));
         for (String line : r.linesStartingWith("TIME bench-")) {
             String[] w = line.split(" ");
             assertThat(w).as(line).hasSize(5);
@@ -71,7 +89,9 @@ class BenchFirmwareTest {
             assertThat(w[4]).isEqualTo("62500000");
         }
         assertThat(r.lines()).contains("BENCH error opt/virtfw/none: no such fw_cfg file",
-                "BENCH error legacy8: wrong arguments", "BENCH error fly: unknown step", "BENCH done steps=5");
+                "BENCH error legacy8: wrong arguments", "BENCH error fly: unknown step",
+                "BENCH error " + ITEM + ": the chunks run past the end of the file", "BENCH error dmaskip: wrong arguments",
+                "BENCH done steps=9");
     }
 
     @Test

@@ -55,6 +55,15 @@ public final class Bench {
     static final String BOOTLOADER_FIRST_LINE = "TIME bootloader-entry ";
     /** Batches of single accesses per width. */
     static final int MMIO_BATCHES = 3;
+    /** The sizes of the single-transfer READ rows, and of the SKIP row. */
+    static final List<Long> CHUNKS = List.of(1L, 4096L, 65536L);
+    static final long SKIP_CHUNK = 4096;
+    /** Transfers per batch of the single-transfer rows (fewer when the item is smaller). */
+    static final long CHUNK_TRANSFERS = 4096;
+
+    static long chunkTransfers(long itemSize, long chunk) {
+        return Math.max(1, Math.min(CHUNK_TRANSFERS, itemSize / chunk));
+    }
     /** The item of the start-up run: small, so that reading it is no part of a start. */
     static final long START_ITEM_SIZE = 4096;
     /** What scripts/lib.sh's launch_java prints when it rebuilds before starting. */
@@ -190,7 +199,7 @@ public final class Bench {
         // The same DMA steps by the firmware relocated into RAM: code in RAM, as U-Boot and UEFI run.
         Path ramBios = TestData.extract(Firmware.BENCH_RAM, work);
         Path ramPlan = work.resolve("plan-ram.txt");
-        Files.writeString(ramPlan, plan(spec).lines().filter(l -> l.startsWith("dma ")).map(l -> l + "\n")
+        Files.writeString(ramPlan, plan(spec).lines().filter(l -> l.startsWith("dma")).map(l -> l + "\n")
                 .collect(java.util.stream.Collectors.joining()));
         benchRamArgs = new ArrayList<>(common(spec.benchRamMiB()));
         benchRamArgs.addAll(List.of("-bios", ramBios.toString(), "-fw_cfg", "name=" + PLAN_FILE + ",file=" + ramPlan));
@@ -536,12 +545,30 @@ public final class Bench {
         return firmwareTable(rows, notes);
     }
 
+    private static String chunkName(long bytes) {
+        return bytes < 1024 ? bytes + " B" : BenchSpec.sizeName(bytes).replace("K", " KiB").replace("M", " MiB");
+    }
+
     /** The plan for bench.bin: DMA first (into fresh RAM), single accesses, then legacy loads. */
     static String plan(BenchSpec spec) {
         StringBuilder b = new StringBuilder();
         for (long size : spec.dmaSizes()) {
             b.append("dma ").append(ITEM_PREFIX).append(BenchSpec.sizeName(size)).append(' ')
                     .append(BenchSpec.DMA_REPEATS).append('\n');
+        }
+        // One transfer at a time (the per-transfer cost: trigger, descriptor, select, write-back):
+        // READs of 1 B, 4 KiB and 64 KiB and SKIPs of 4 KiB through the smallest DMA item.
+        long small = spec.dmaSizes().getFirst();
+        String smallItem = ITEM_PREFIX + BenchSpec.sizeName(small);
+        for (long chunk : CHUNKS) {
+            for (int i = 0; i < MMIO_BATCHES; i++) {
+                b.append("dmachunk ").append(smallItem).append(' ').append(chunk).append(' ')
+                        .append(chunkTransfers(small, chunk)).append('\n');
+            }
+        }
+        for (int i = 0; i < MMIO_BATCHES; i++) {
+            b.append("dmaskip ").append(smallItem).append(' ').append(SKIP_CHUNK).append(' ')
+                    .append(chunkTransfers(small, SKIP_CHUNK)).append('\n');
         }
         long largest = spec.itemSizes().getLast();
         String big = ITEM_PREFIX + BenchSpec.sizeName(largest);
@@ -672,8 +699,9 @@ public final class Bench {
                 continue;
             }
             String what = t.what().substring("bench-".length()).replace(ITEM_PREFIX, "");
-            if (what.startsWith("mmio") || what.startsWith("store8")) {
-                // per-access cost in nanoseconds: the first batch, and the best batch
+            if (what.startsWith("mmio") || what.startsWith("store8") || what.startsWith("dmachunk")
+                    || what.startsWith("dmaskip")) {
+                // per-access (per-transfer) cost in nanoseconds: the first batch, and the best batch
                 String width = what.substring(0, what.indexOf(':'));
                 double ns = t.seconds() * 1e9 / t.bytes();
                 best.putIfAbsent(width + "-first", ns);
@@ -842,6 +870,23 @@ public final class Bench {
                 batch + "; Unicorn splits it into two 4-byte callbacks"));
         rows.add(compare(ac, "8-byte data read, best batch", "mmio8", "ns", 1, false,
                 "best of " + MMIO_BATCHES + " batches of " + batch));
+
+        String one = "one DMA transfer (guest-timed, per transfer, " + BenchSpec.sizeName(spec.dmaSizes().getFirst())
+                + " item)";
+        for (long chunk : CHUNKS) {
+            String what = "DMA READ of " + chunkName(chunk);
+            String key = "dmachunk" + chunk;
+            String n = chunkTransfers(spec.dmaSizes().getFirst(), chunk) + " transfers";
+            rows.add(compare(one, what + ", first batch", key + "-first", "ns", 1, false, n + " into RAM the guest wrote"));
+            rows.add(compare(one, what + ", best batch", key, "ns", 1, false, "best of " + MMIO_BATCHES + " batches of " + n));
+            rows.add(compare(one, what + ", best batch, code in RAM", RAM_CODE + key, "ns", 1, false,
+                    "bench-ram.bin: each transfer also drops translated code over what it wrote"));
+        }
+        String skipKey = "dmaskip" + SKIP_CHUNK;
+        rows.add(compare(one, "DMA SKIP of " + chunkName(SKIP_CHUNK) + ", best batch", skipKey, "ns", 1, false,
+                "no bytes move: the control path alone"));
+        rows.add(compare(one, "DMA SKIP of " + chunkName(SKIP_CHUNK) + ", best batch, code in RAM", RAM_CODE + skipKey,
+                "ns", 1, false, ""));
 
         String rs = "guest RAM store (guest-timed)";
         rows.add(compare(rs, "8-byte store to RAM, best batch", "store8", "ns", 1, false,

@@ -63,6 +63,17 @@ class BenchSmokeTest {
                 "one legacy MMIO access (guest-timed)/1-byte data read, best batch",
                 "one legacy MMIO access (guest-timed)/8-byte data read, first batch",
                 "one legacy MMIO access (guest-timed)/8-byte data read, best batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 1 B, first batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 1 B, best batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 1 B, best batch, code in RAM",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 4 KiB, first batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 4 KiB, best batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 4 KiB, best batch, code in RAM",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 64 KiB, first batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 64 KiB, best batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA READ of 64 KiB, best batch, code in RAM",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA SKIP of 4 KiB, best batch",
+                "one DMA transfer (guest-timed, per transfer, 64K item)/DMA SKIP of 4 KiB, best batch, code in RAM",
                 "guest RAM store (guest-timed)/8-byte store to RAM, best batch",
                 "start-up and boot (parent-timed from spawn)/process start to first guest output",
                 "start-up and boot (parent-timed from spawn)/DMA: firmware start",
@@ -98,7 +109,7 @@ class BenchSmokeTest {
         assertThat(image).as("PNG readable").isNotNull();
         assertThat(image.getWidth()).isEqualTo(BenchChart.WIDTH);
         assertThat(image.getHeight()).isEqualTo(120 + BenchChart.ROW_HEIGHT * BenchChart.bars(o.table()));
-        assertThat(BenchChart.bars(o.table())).isEqualTo(23);
+        assertThat(BenchChart.bars(o.table())).isEqualTo(34);
         assertThat(Files.readString(o.text())).contains("ours/QEMU", "Goals:", "== throughput (guest-timed)");
     }
 
