@@ -130,18 +130,26 @@ class BenchParsingTest {
         }
 
         @Test
-        void planLoadsByDmaFirstThenSingleAccessesThenLegacyAndStores() {
+        void planLoadsByDmaFirstThenOneTransferAtATimeThenSingleAccessesThenLegacyAndStores() {
             String plan = Bench.plan(BenchSpec.parse("quick"));
             assertThat(plan.lines()).containsExactly(
                     "dma opt/virtfw/bench/1M 3", "dma opt/virtfw/bench/16M 3", "dma opt/virtfw/bench/64M 3",
-                    "dma opt/virtfw/bench/256M 3", "mmio1 opt/virtfw/bench/256M 500000",
+                    "dma opt/virtfw/bench/256M 3",
+                    "dmachunk opt/virtfw/bench/1M 1 4096", "dmachunk opt/virtfw/bench/1M 1 4096",
+                    "dmachunk opt/virtfw/bench/1M 1 4096", "dmachunk opt/virtfw/bench/1M 4096 256",
+                    "dmachunk opt/virtfw/bench/1M 4096 256", "dmachunk opt/virtfw/bench/1M 4096 256",
+                    "dmachunk opt/virtfw/bench/1M 65536 16", "dmachunk opt/virtfw/bench/1M 65536 16",
+                    "dmachunk opt/virtfw/bench/1M 65536 16", "dmaskip opt/virtfw/bench/1M 4096 256",
+                    "dmaskip opt/virtfw/bench/1M 4096 256", "dmaskip opt/virtfw/bench/1M 4096 256",
+                    "mmio1 opt/virtfw/bench/256M 500000",
                     "mmio1 opt/virtfw/bench/256M 500000", "mmio1 opt/virtfw/bench/256M 500000",
                     "mmio8 opt/virtfw/bench/256M 500000", "mmio8 opt/virtfw/bench/256M 500000",
                     "mmio8 opt/virtfw/bench/256M 500000", "legacy8 opt/virtfw/bench/1M", "legacy8 opt/virtfw/bench/16M",
                     "store8 opt/virtfw/bench/16M", "store8 opt/virtfw/bench/16M", "store8 opt/virtfw/bench/16M",
                     "legacy1 opt/virtfw/bench/1M");
             assertThat(Bench.plan(BenchSpec.parse("tiny")).lines()).contains("mmio1 opt/virtfw/bench/64K 1000",
-                    "mmio8 opt/virtfw/bench/64K 1000");
+                    "mmio8 opt/virtfw/bench/64K 1000", "dmachunk opt/virtfw/bench/64K 1 4096",
+                    "dmachunk opt/virtfw/bench/64K 65536 1", "dmaskip opt/virtfw/bench/64K 4096 16");
         }
     }
 
