@@ -64,6 +64,34 @@ public final class HostMapping implements AutoCloseable {
         return new HostMapping(arena, segment, raw, mappingSize);
     }
 
+    /**
+     * One page of host code: mapped read-write, {@code code} copied in, then made read-execute
+     * (never writable and executable at once). The page lives as long as the process. Returns
+     * its address, or null when the host refuses (no memory, or no executable pages allowed).
+     */
+    @SuppressWarnings("restricted")
+    public static MemorySegment codePage(byte[] code) {
+        if (code.length == 0 || code.length > CODE_PAGE) {
+            throw new IllegalArgumentException("code of " + code.length + " bytes does not fit one page");
+        }
+        try {
+            MemorySegment page = (MemorySegment) Posix.mmap.invokeExact(MemorySegment.NULL, CODE_PAGE,
+                    Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS, -1, 0L);
+            if (page.address() == Posix.MAP_FAILED || page.address() == 0) {
+                return null;
+            }
+            MemorySegment.copy(MemorySegment.ofArray(code), 0, page.reinterpret(CODE_PAGE), 0, code.length);
+            if ((int) Posix.Mprotect.HANDLE.invokeExact(page, CODE_PAGE, Posix.PROT_READ | Posix.PROT_EXEC) != 0) {
+                return null;    // the page stays mapped, unused
+            }
+            return MemorySegment.ofAddress(page.address());
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    private static final long CODE_PAGE = 4096;
+
     /** The usable memory: {@code size} bytes, 2 MiB aligned. Invalid after {@link #close()}. */
     public MemorySegment segment() {
         return segment;

@@ -10,13 +10,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The libc calls behind guest memory: mmap, madvise and munmap (Linux x86-64/AArch64 values), and
+ * The libc calls behind guest memory: mmap, madvise, mprotect and munmap (Linux x86-64/AArch64 values), and
  * memcpy for bulk copies ({@link BulkCopy}).
  */
 @SuppressWarnings("restricted")
 final class Posix {
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
+    static final int PROT_EXEC = 4;
     static final int MAP_PRIVATE = 0x02;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
@@ -29,6 +30,11 @@ final class Posix {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     /** int madvise(void *addr, size_t length, int advice) */
     static final MethodHandle madvise = bind("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    /** int mprotect(void *addr, size_t length, int prot): bound on first use ({@link HostMapping#codePage}). */
+    static final class Mprotect {
+        static final MethodHandle HANDLE = bind("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
 
     /** int munmap(void *addr, size_t length): bound on first use (a mapping's close), off the start-up path. */
     static final class Munmap {

@@ -1,14 +1,11 @@
 package dev.virtfw.machine.unicorn;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.virtfw.machine.memory.HostMapping;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 /**
@@ -26,8 +23,8 @@ import java.util.Locale;
  * </pre>
  *
  * The engine's thread is the only one that touches the control block, between and inside
- * {@code uc_emu_start} calls. The code is written once per JVM into a page mapped read-write, then
- * made read-execute (never both). Only for x86-64 hosts, whose instruction cache needs no
+ * {@code uc_emu_start} calls. The code is written once per JVM into a page of its own
+ * ({@link HostMapping#codePage}: read-write, then read-execute, never both). Only for x86-64 hosts, whose instruction cache needs no
  * maintenance after the write; elsewhere, or when the host refuses executable pages, {@link #code}
  * is null and the engine keeps the same logic in its Java block hook.
  */
@@ -50,13 +47,6 @@ final class BlockCountdown {
         (byte) 0xC3,                            // ret
         (byte) 0xFF, 0x61, 0x10,                // stop: jmp qword ptr [rcx + 16]  uc_emu_stop(uc)
     };
-
-    private static final int PAGE = 4096;
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int PROT_EXEC = 4;
-    private static final int MAP_PRIVATE = 0x02;
-    private static final int MAP_ANONYMOUS = 0x20;
 
     private static final MemorySegment CODE = build();
 
@@ -81,7 +71,6 @@ final class BlockCountdown {
         return c;
     }
 
-    @SuppressWarnings("restricted")
     private static MemorySegment build() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -89,25 +78,6 @@ final class BlockCountdown {
                 || !(arch.equals("amd64") || arch.equals("x86_64")) || !os.contains("linux")) {
             return null;
         }
-        try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                    FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-            MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-            MemorySegment page = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, (long) PAGE,
-                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-            if (page.address() == -1L || page.address() == 0) {
-                return null;
-            }
-            MemorySegment writable = page.reinterpret(PAGE);
-            MemorySegment.copy(MemorySegment.ofArray(X86_64), 0, writable, 0, X86_64.length);
-            if ((int) mprotect.invokeExact(page, (long) PAGE, PROT_READ | PROT_EXEC) != 0) {
-                return null;    // the page stays mapped, unused: a host that forbids executable pages
-            }
-            return MemorySegment.ofAddress(page.address());
-        } catch (Throwable t) {
-            return null;
-        }
+        return HostMapping.codePage(X86_64);
     }
 }

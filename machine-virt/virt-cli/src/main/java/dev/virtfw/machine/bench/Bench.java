@@ -339,17 +339,26 @@ public final class Bench {
     private static final String QFW_LOAD = "qfw load ${kernel_addr_r} ${ramdisk_addr_r}";
     private static final Duration UBOOT_STEP = Duration.ofSeconds(120);
 
-    /** Debian's U-Boot with a kernel and an initrd of the spec's sizes (random bytes) on the same board as QEMU's. */
+    /** Debian's U-Boot with the firmware modes' kernel and initrd, on the same board as QEMU's. */
     private void prepareUBoot() throws IOException {
         Path uboot = QemuRunner.findUBoot().orElseThrow(() -> new BenchException(
                 "--bench uboot: Debian's U-Boot for qemu_arm64 not found (package " + QemuRunner.UBOOT_PACKAGE + ")"));
+        ubootArgs = firmwareLoadArgs(uboot);
+    }
+
+    /**
+     * The firmware modes' command line: {@code firmware} as -bios on QEMU's acpi=off board with a
+     * kernel and an initrd of the spec's sizes (random bytes) and the select trace with timestamps.
+     */
+    private List<String> firmwareLoadArgs(Path firmware) throws IOException {
         Path kernel = randomFile(work.resolve("kernel.bin"), spec.kernelSize(), 1);
         Path initrd = randomFile(work.resolve("initrd.bin"), spec.initrdSize(), 2);
-        ubootArgs = new ArrayList<>(QemuRunner.virtArgs());
-        ubootArgs.set(ubootArgs.indexOf("virt"), "virt,acpi=off");
-        ubootArgs.addAll(List.of("-m", Integer.toString(spec.bootRamMiB()), "-bios", uboot.toString(),
+        List<String> args = new ArrayList<>(QemuRunner.virtArgs());
+        args.set(args.indexOf("virt"), "virt,acpi=off");
+        args.addAll(List.of("-m", Integer.toString(spec.bootRamMiB()), "-bios", firmware.toString(),
                 "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-trace", "fw_cfg_select", "-msg", "timestamp=on"));
+        return args;
     }
 
     private static Path randomFile(Path file, long size, long seed) throws IOException {
@@ -466,20 +475,11 @@ public final class Bench {
     static final Pattern TIMED_SELECT = Pattern.compile(
             "\\d+@(\\d+)\\.(\\d{6}):fw_cfg_select \\S+ key 0x([0-9a-f]{4}) ");
 
-    /**
-     * Debian's EDK2 with a kernel and an initrd of the spec's sizes (random bytes: EDK2 loads them
-     * whole before it looks at them) and the select trace with timestamps, on both machines.
-     */
+    /** Debian's EDK2 with the firmware modes' kernel and initrd (random bytes: EDK2 loads them whole before it looks at them). */
     private void prepareUefi() throws IOException {
         Path uefi = QemuRunner.findUefi().orElseThrow(() -> new BenchException(
                 "--bench uefi: EDK2's QEMU_EFI.fd not found (package " + QemuRunner.UEFI_PACKAGE + ")"));
-        Path kernel = randomFile(work.resolve("kernel.bin"), spec.kernelSize(), 1);
-        Path initrd = randomFile(work.resolve("initrd.bin"), spec.initrdSize(), 2);
-        uefiArgs = new ArrayList<>(QemuRunner.virtArgs());
-        uefiArgs.set(uefiArgs.indexOf("virt"), "virt,acpi=off");
-        uefiArgs.addAll(List.of("-m", Integer.toString(spec.bootRamMiB()), "-bios", uefi.toString(),
-                "-kernel", kernel.toString(), "-initrd", initrd.toString(),
-                "-trace", "fw_cfg_select", "-msg", "timestamp=on"));
+        uefiArgs = firmwareLoadArgs(uefi);
     }
 
     private void uefiRound(int round) throws IOException, InterruptedException {
