@@ -23,6 +23,15 @@ public interface EngineHooks {
         return false;
     }
 
+    /**
+     * The guest is about to invalidate instruction caches: {@code encoding} ({@link SysReg#encode})
+     * is IC IVAU (op1 3, CRn 7, CRm 5, op2 1; {@code value} is the virtual address of the line),
+     * IC IALLU (op1 0, CRm 5, op2 0) or IC IALLUIS (op1 0, CRm 1, op2 0). The CPU then performs the
+     * instruction (a no-op in Unicorn). Only on an engine that
+     * {@link Unicorn#reportInstructionCacheInvalidations reports them}. Default: nothing.
+     */
+    default void instructionCacheInvalidation(int encoding, long value) {}
+
     /** The instruction at {@code address} is about to run (only on an engine opened with a code hook). */
     default void instruction(long address) {}
 }

@@ -223,6 +223,8 @@ public final class Unicorn implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment uc;
     private final MemorySegment scratch;
+    /** uc_vmem_translate's result. */
+    private final MemorySegment translated;
     private final EngineHooks hooks;
     private final Object lifecycle = new Object();
     private boolean closed;
@@ -238,6 +240,7 @@ public final class Unicorn implements AutoCloseable {
         this.uc = uc;
         this.hooks = hooks;
         this.scratch = arena.allocate(32, 8);
+        this.translated = arena.allocate(JAVA_LONG);
     }
 
     /** The loaded library's version. */
@@ -337,7 +340,7 @@ public final class Unicorn implements AutoCloseable {
 
     private void installHooks(boolean everyInstruction, boolean everyBlock, boolean javaBlockHook) {
         hookAdd(UC_HOOK_INTR, SharedStubs.INTR, "UC_HOOK_INTR");
-        hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID");
+        memoryHook = hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", 1L, 0L);
         // Every MSR (op0 2 or 3) reaches the board, which performs the ones Unicorn drops (timers).
         MemorySegment hh = arena.allocate(JAVA_LONG);
         ucCheck("uc_hook_add(UC_HOOK_INSN, MSR)", () -> (int) uc_hook_add_insn.invokeExact(uc, hh, UC_HOOK_INSN,
@@ -408,10 +411,113 @@ public final class Unicorn implements AutoCloseable {
     private static final int UC_ARM64_INS_MSR = 2;
 
     private void hookAdd(int type, MemorySegment callback, String name) {
-        MemorySegment hh = arena.allocate(JAVA_LONG);
         // begin > end: the hook covers the whole address space.
+        hookAdd(type, callback, name, 1L, 0L);
+    }
+
+    /** Adds a hook over physical addresses [begin, end] (unsigned; begin > end: all); its handle. */
+    private long hookAdd(int type, MemorySegment callback, String name, long begin, long end) {
+        MemorySegment hh = arena.allocate(JAVA_LONG);
         ucCheck("uc_hook_add(" + name + ")",
-                () -> (int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.ofAddress(engineSlot), 1L, 0L));
+                () -> (int) uc_hook_add.invokeExact(uc, hh, type, callback, MemorySegment.ofAddress(engineSlot), begin, end));
+        return hh.get(JAVA_LONG, 0);
+    }
+
+    /** The SYS instructions {@link CacheOpFilter} passes on: CRn 7, CRm 5 or 1, op2 0 or 1. */
+    static boolean isInstructionCacheInvalidation(int encoding) {
+        int crn = (encoding >>> 7) & 15;
+        int crm = (encoding >>> 3) & 15;
+        int op2 = encoding & 7;
+        return crn == 7 && (crm == 5 || crm == 1) && op2 <= 1;
+    }
+
+    /**
+     * Reports the guest's instruction-cache invalidations to {@link EngineHooks#instructionCacheInvalidation}
+     * (IC IVAU, IC IALLU, IC IALLUIS; on x86-64 Linux the other SYS instructions never leave native
+     * code, see {@link CacheOpFilter}). Before the first {@link #start}: code translated earlier
+     * would not report. Once.
+     */
+    public void reportInstructionCacheInvalidations() {
+        reportInstructionCacheInvalidations(false);
+    }
+
+    /** As {@link #reportInstructionCacheInvalidations()}; with {@code javaFilter}, every SYS instruction reaches Java. */
+    void reportInstructionCacheInvalidations(boolean javaFilter) {
+        if (cacheOpHook) {
+            throw new IllegalStateException("instruction-cache invalidations are reported already");
+        }
+        MemorySegment filter = CacheOpFilter.code();
+        MemorySegment callback = SharedStubs.SYS;
+        MemorySegment userData = MemorySegment.ofAddress(engineSlot);
+        if (filter != null && !javaFilter) {
+            userData = CacheOpFilter.newControl(arena, SharedStubs.SYS, engineSlot);
+            callback = filter;
+        }
+        MemorySegment hh = arena.allocate(JAVA_LONG);
+        MemorySegment cb = callback;
+        MemorySegment data = userData;
+        ucCheck("uc_hook_add(UC_HOOK_INSN, SYS)", () -> (int) uc_hook_add_insn.invokeExact(uc, hh, UC_HOOK_INSN,
+                cb, data, 1L, 0L, UC_ARM64_INS_SYS));
+        cacheOpHook = true;
+    }
+
+    private boolean cacheOpHook;
+
+    /** unicorn/arm64.h uc_arm64_insn: SYS (op0 1: cache, TLB and address-translation operations). */
+    private static final int UC_ARM64_INS_SYS = 3;
+
+    /**
+     * The guest-physical address that virtual address {@code va} maps to for a {@code prot} access
+     * ({@link #PROT_READ}, {@link #PROT_WRITE} or {@link #PROT_EXEC}) in the CPU's current
+     * translation regime, without faulting (uc_vmem_translate); -1 when it does not translate.
+     * Also inside a callback.
+     */
+    public long translate(long va, int prot) {
+        int err;
+        try {
+            err = (int) UcVmemTranslate.HANDLE.invokeExact(uc, va, prot, translated);
+        } catch (Throwable t) {
+            throw linkageFailure("uc_vmem_translate", t);
+        }
+        return err == 0 ? translated.get(JAVA_LONG, 0) : -1;
+    }
+
+    /**
+     * With the block hook: how many more blocks may start before it stops the engine; it counts
+     * down by one at the start of every block, so two readings in one run tell how many blocks
+     * started in between. {@link Long#MIN_VALUE} without a block hook.
+     */
+    public long blocksLeft() {
+        return blockControl == null ? Long.MIN_VALUE : blockControl.get(JAVA_LONG, BlockCountdown.COUNTDOWN);
+    }
+
+    /** How many times {@link #start} was called: tells two runs apart. */
+    public long starts() {
+        return starts;
+    }
+
+    private long starts;
+
+    /** The handles of the invalid-memory hooks ({@link #leaveUnhooked}). */
+    private long memoryHook;
+    private long memoryHookAbove = -1;
+
+    /**
+     * Narrows the invalid-memory hook (unmapped and protection faults) to every physical address
+     * outside [base, base + size), which must be memory mapped with every permission. Unicorn 2.1.4
+     * sends every guest store to a page that any memory hook covers through its slow path
+     * ({@code notdirty_write}: a region look-up and a code-page check per store); outside hooks a
+     * page leaves that path after its first store. Between runs only; once.
+     */
+    public void leaveUnhooked(long base, long size) {
+        if (memoryHookAbove != -1) {
+            throw new IllegalStateException("the memory hooks are narrowed already");
+        }
+        long below = memoryHook;
+        ucCheck("uc_hook_del(UC_HOOK_MEM_INVALID)", () -> (int) UcHookDel.HANDLE.invokeExact(uc, below));
+        memoryHook = base == 0 ? -1 : hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", 0L, base - 1);
+        long end = base + size;
+        memoryHookAbove = end == 0 ? 0 : hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", end, -1L);
     }
 
     private void ctlInt(int cmd, int value, String what) {
@@ -622,6 +728,7 @@ public final class Unicorn implements AutoCloseable {
      * exceptions, and callback failures through {@link #takeFailure()}.
      */
     public int start(long begin, long until, long count) {
+        starts++;
         try {
             return (int) uc_emu_start.invokeExact(uc, begin, until, 0L, count);
         } catch (Throwable t) {
@@ -702,7 +809,15 @@ public final class Unicorn implements AutoCloseable {
             MemorySegment cp = MemorySegment.ofAddress(cpReg).reinterpret(CP_REG_VALUE + 8);
             int encoding = SysReg.encode(cp.get(JAVA_INT, CP_REG_OP0), cp.get(JAVA_INT, CP_REG_OP1),
                     cp.get(JAVA_INT, CP_REG_CRN), cp.get(JAVA_INT, CP_REG_CRM), cp.get(JAVA_INT, CP_REG_OP2));
-            return e.hooks.systemRegisterWrite(encoding, cp.get(JAVA_LONG, CP_REG_VALUE)) ? 1 : 0;
+            long value = cp.get(JAVA_LONG, CP_REG_VALUE);
+            if ((encoding >>> 14) == 1) {
+                // SYS (op0 1): only the instruction-cache invalidations are reported; the CPU performs all.
+                if (isInstructionCacheInvalidation(encoding)) {
+                    e.hooks.instructionCacheInvalidation(encoding, value);
+                }
+                return 0;
+            }
+            return e.hooks.systemRegisterWrite(encoding, value) ? 1 : 0;
         } catch (Throwable t) {
             e.fail(t);
             return 0;

@@ -165,6 +165,18 @@ final class UnicornNative {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
+    /** uc_hook_del(uc, hh): when the board narrows its memory hooks (see Unicorn#leaveUnhooked). */
+    static final class UcHookDel {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_hook_del",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** uc_vmem_translate(uc, address, prot, uint64_t *paddress): an instruction-cache invalidation's address. */
+    static final class UcVmemTranslate {
+        static final MethodHandle HANDLE = bind(LIBRARY, "uc_vmem_translate",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+    }
+
     /** uc_vmem_read(uc, address, prot, bytes, size): an instruction the board emulates (a GICv3 system register). */
     static final class UcVmemRead {
         static final MethodHandle HANDLE = bind(LIBRARY, "uc_vmem_read",
