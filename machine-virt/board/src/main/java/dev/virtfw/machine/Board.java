@@ -260,6 +260,7 @@ final class Board implements EngineHooks, AutoCloseable {
         this.uc = Unicorn.open(cpu, this, budget > 0, BLOCK_SLICING);
         uc.armBlockStop(SLICE_BLOCKS);
         try {
+            uc.reportInstructionCacheInvalidations();
             FlashBank.ContentObserver observer = (bank, offset, length) ->
                     uc.removeCache(bank.base() + offset, bank.base() + offset + length);
             for (int i = 0; i < this.flash.size(); i++) {
@@ -574,6 +575,12 @@ final class Board implements EngineHooks, AutoCloseable {
                     // overwrites. Outside any callback, as uc_mem_protect must be.
                     ramExecutable = true;
                     uc.memProtect(ram.base(), ram.size(), Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC);
+                    if (STORE_FAST_PATH) {
+                        // Unicorn sends every store to a page a memory hook covers through its slow
+                        // path; RAM is now mapped with every permission, so no hook is needed there.
+                        // Translated code stays coherent with stores: see instructionCacheInvalidation.
+                        uc.leaveUnhooked(ram.base(), ram.size());
+                    }
                     next = at;
                 }
                 case Exit.FlashRemap r -> {
@@ -784,6 +791,12 @@ final class Board implements EngineHooks, AutoCloseable {
         return ec << 26 | ESR_IL | FSC_EXTERNAL_ABORT | (u.type() == Unicorn.UC_MEM_WRITE_UNMAPPED ? ISS_WNR : 0);
     }
 
+    /**
+     * Whether RAM leaves the memory hooks once it is executable (the default; false, through the
+     * JVM property virtfw.storeFastPath, keeps them, for measurements).
+     */
+    static final boolean STORE_FAST_PATH = Boolean.parseBoolean(System.getProperty("virtfw.storeFastPath", "true"));
+
     // ---- hooks ----
 
     @Override
@@ -975,6 +988,78 @@ final class Board implements EngineHooks, AutoCloseable {
     public boolean systemRegisterWrite(int encoding, long value) {
         return irq.timer().write(encoding, value);
     }
+
+    /** IC IVAU, IC IALLU and IC IALLUIS as {@link SysReg#encode} gives them. */
+    static final int IC_IVAU = SysReg.encode(1, 3, 7, 5, 1);
+    static final int IC_IALLU = SysReg.encode(1, 0, 7, 5, 0);
+    static final int IC_IALLUIS = SysReg.encode(1, 0, 7, 1, 0);
+    private static final long PAGE = 4096;
+
+    /**
+     * Keeps translated code coherent with guest stores made through mappings that cannot execute.
+     * Once RAM leaves the memory hooks ({@link #STORE_FAST_PATH}), Unicorn 2.1.4 checks a store for
+     * translated code to drop only through a TLB entry that can execute, or the first time an entry
+     * that cannot is used: after that, a store through a non-executable alias of a page (Linux
+     * writes page-cache pages through its linear map, which never executes) does not drop the
+     * code translated from it since. The architecture asks the guest to invalidate the instruction
+     * cache for such a write before it runs the new code (CTR_EL0.DIC is 0), and Linux, U-Boot and
+     * EDK2 do; so the board drops the translated code of the page an IC IVAU names, by physical
+     * address, and of all RAM on IC IALLU and IC IALLUIS.
+     *
+     * <p>Linux invalidates a page 64 bytes at a time from one loop; a second IC IVAU into the same
+     * page is skipped when nothing could have been translated from that page since the first: at
+     * most one block started in between (the loop's own, at the same PC) and the loop's code is
+     * not on the page (an A64 block never crosses a page).
+     */
+    @Override
+    public void instructionCacheInvalidation(int encoding, long value) {
+        if (!ramExecutable) {
+            return;     // no translated code stands for RAM yet; flash cannot be stored to
+        }
+        if (encoding == IC_IALLU || encoding == IC_IALLUIS) {
+            icPage = -1;
+            dropTranslatedCode(ram.base(), ram.size());
+            return;
+        }
+        if (encoding != IC_IVAU) {
+            return;
+        }
+        // An address the guest can run code from translates as Unicorn's own call expects;
+        // another (Linux's linear map) is dropped by physical address.
+        long pa = uc.translate(value, Unicorn.PROT_EXEC);
+        boolean executable = pa != -1;
+        if (!executable) {
+            pa = uc.translate(value, Unicorn.PROT_READ);
+        }
+        if (pa == -1 || !ram.contains(pa, 1)) {
+            return;
+        }
+        long page = pa & -PAGE;
+        long left = uc.blocksLeft();
+        long pc = uc.pc();
+        if (page == icPage && pc == icPc && uc.starts() == icStarts && left != Long.MIN_VALUE
+                && icBlocksLeft - left <= 1 && icBlocksLeft - left >= 0) {
+            icBlocksLeft = left;
+            return;
+        }
+        if (executable) {
+            long vaPage = value & -PAGE;
+            uc.removeCache(vaPage, vaPage + PAGE);
+        } else {
+            dropTranslatedCode(page, PAGE);
+        }
+        long pcPage = uc.translate(pc, Unicorn.PROT_EXEC) & -PAGE;
+        icPage = pcPage == page ? -1 : page;
+        icPc = pc;
+        icStarts = uc.starts();
+        icBlocksLeft = left;
+    }
+
+    /** The page the last IC IVAU dropped (-1: none to skip for), its PC, run and block countdown. */
+    private long icPage = -1;
+    private long icPc;
+    private long icStarts;
+    private long icBlocksLeft;
 
     @Override
     public void instruction(long address) {
