@@ -1003,8 +1003,9 @@ final class Board implements EngineHooks, AutoCloseable {
      * writes page-cache pages through its linear map, which never executes) does not drop the
      * code translated from it since. The architecture asks the guest to invalidate the instruction
      * cache for such a write before it runs the new code (CTR_EL0.DIC is 0), and Linux, U-Boot and
-     * EDK2 do; so the board drops the translated code of the page an IC IVAU names, by physical
-     * address, and of all RAM on IC IALLU and IC IALLUIS.
+     * EDK2 do; so the translated code of the page an IC IVAU names is dropped (by the engine when
+     * the address can execute, here by physical address when it cannot), and of all RAM on IC
+     * IALLU and IC IALLUIS.
      *
      * <p>Linux invalidates a page 64 bytes at a time from one loop; a second IC IVAU into the same
      * page is skipped when nothing could have been translated from that page since the first: at
@@ -1024,13 +1025,9 @@ final class Board implements EngineHooks, AutoCloseable {
         if (encoding != IC_IVAU) {
             return;
         }
-        // An address the guest can run code from translates as Unicorn's own call expects;
-        // another (Linux's linear map) is dropped by physical address.
-        long pa = uc.translate(value, Unicorn.PROT_EXEC);
-        boolean executable = pa != -1;
-        if (!executable) {
-            pa = uc.translate(value, Unicorn.PROT_READ);
-        }
+        // The engine drops the page of an address the guest can run code from; this one cannot
+        // execute (Linux's linear map) or does not translate, so its page goes by physical address.
+        long pa = uc.translate(value, Unicorn.PROT_READ);
         if (pa == -1 || !ram.contains(pa, 1)) {
             return;
         }
@@ -1042,12 +1039,7 @@ final class Board implements EngineHooks, AutoCloseable {
             icBlocksLeft = left;
             return;
         }
-        if (executable) {
-            long vaPage = value & -PAGE;
-            uc.removeCache(vaPage, vaPage + PAGE);
-        } else {
-            dropTranslatedCode(page, PAGE);
-        }
+        dropTranslatedCode(page, PAGE);
         long pcPage = uc.translate(pc, Unicorn.PROT_EXEC) & -PAGE;
         icPage = pcPage == page ? -1 : page;
         icPc = pc;

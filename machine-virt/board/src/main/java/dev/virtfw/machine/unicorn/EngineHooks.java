@@ -25,9 +25,10 @@ public interface EngineHooks {
 
     /**
      * The guest is about to invalidate instruction caches: {@code encoding} ({@link SysReg#encode})
-     * is IC IVAU (op1 3, CRn 7, CRm 5, op2 1; {@code value} is the virtual address of the line),
-     * IC IALLU (op1 0, CRm 5, op2 0) or IC IALLUIS (op1 0, CRm 1, op2 0). The CPU then performs the
-     * instruction (a no-op in Unicorn). Only on an engine that
+     * is IC IVAU (op1 3, CRn 7, CRm 5, op2 1; {@code value} is the virtual address of the line) by
+     * an address the guest cannot run code from or that does not translate (the engine drops the
+     * page of the others itself), IC IALLU (op1 0, CRm 5, op2 0) or IC IALLUIS (op1 0, CRm 1, op2
+     * 0). The CPU then performs the instruction (a no-op in Unicorn). Only on an engine that
      * {@link Unicorn#reportInstructionCacheInvalidations reports them}. Default: nothing.
      */
     default void instructionCacheInvalidation(int encoding, long value) {}

@@ -423,19 +423,39 @@ public final class Unicorn implements AutoCloseable {
         return hh.get(JAVA_LONG, 0);
     }
 
-    /** The SYS instructions {@link CacheOpFilter} passes on: CRn 7, CRm 5 or 1, op2 0 or 1. */
+    /** The SYS instructions {@link CacheOpFilter} does not answer itself: CRn 7, and CRm 5 with op2 0 or 1, or CRm 1 with op2 0. */
     static boolean isInstructionCacheInvalidation(int encoding) {
         int crn = (encoding >>> 7) & 15;
         int crm = (encoding >>> 3) & 15;
         int op2 = encoding & 7;
-        return crn == 7 && (crm == 5 || crm == 1) && op2 <= 1;
+        return crn == 7 && (crm == 5 && op2 <= 1 || crm == 1 && op2 == 0);
+    }
+
+    /** IC IVAU as {@link SysReg#encode} gives it. */
+    private static final int IC_IVAU = SysReg.encode(1, 3, 7, 5, 1);
+
+    /**
+     * What {@link CacheOpFilter} does natively, for the Java hook: an IC IVAU by an address the
+     * guest can run code from drops the translated code of its page (Unicorn's call translates
+     * that address as an instruction fetch, which then cannot fault); true when it did.
+     */
+    private boolean droppedAsExecutable(int encoding, long va) {
+        if (encoding != IC_IVAU || translate(va, PROT_EXEC) == -1) {
+            return false;
+        }
+        long page = va & -4096L;
+        removeCache(page, page + 4096);
+        return true;
     }
 
     /**
-     * Reports the guest's instruction-cache invalidations to {@link EngineHooks#instructionCacheInvalidation}
-     * (IC IVAU, IC IALLU, IC IALLUIS; on x86-64 Linux the other SYS instructions never leave native
-     * code, see {@link CacheOpFilter}). Before the first {@link #start}: code translated earlier
-     * would not report. Once.
+     * Watches the guest's instruction-cache invalidations. An IC IVAU by an address the guest can
+     * run code from (in the current translation regime) drops the translated code of that page
+     * here, with Unicorn's own call; the others, an IC IVAU by an address that cannot execute or
+     * does not translate, IC IALLU and IC IALLUIS, are reported to
+     * {@link EngineHooks#instructionCacheInvalidation}. On x86-64 Linux the first kind and every
+     * other SYS instruction never leave native code ({@link CacheOpFilter}). Before the first
+     * {@link #start}: code translated earlier would not report. Once.
      */
     public void reportInstructionCacheInvalidations() {
         reportInstructionCacheInvalidations(false);
@@ -450,7 +470,8 @@ public final class Unicorn implements AutoCloseable {
         MemorySegment callback = SharedStubs.SYS;
         MemorySegment userData = MemorySegment.ofAddress(engineSlot);
         if (filter != null && !javaFilter) {
-            userData = CacheOpFilter.newControl(arena, SharedStubs.SYS, engineSlot);
+            userData = CacheOpFilter.newControl(arena, SharedStubs.SYS, engineSlot, symbol("uc_vmem_translate"),
+                    symbol("uc_ctl"), REMOVE_CACHE_WRITE);
             callback = filter;
         }
         MemorySegment hh = arena.allocate(JAVA_LONG);
@@ -811,8 +832,8 @@ public final class Unicorn implements AutoCloseable {
                     cp.get(JAVA_INT, CP_REG_CRN), cp.get(JAVA_INT, CP_REG_CRM), cp.get(JAVA_INT, CP_REG_OP2));
             long value = cp.get(JAVA_LONG, CP_REG_VALUE);
             if ((encoding >>> 14) == 1) {
-                // SYS (op0 1): only the instruction-cache invalidations are reported; the CPU performs all.
-                if (isInstructionCacheInvalidation(encoding)) {
+                // SYS (op0 1): only the instruction-cache invalidations are looked at; the CPU performs all.
+                if (isInstructionCacheInvalidation(encoding) && !e.droppedAsExecutable(encoding, value)) {
                     e.hooks.instructionCacheInvalidation(encoding, value);
                 }
                 return 0;
