@@ -23,18 +23,8 @@ class DmaOverCodeTest {
     static final String PROGRAM = """
                 adr x0, vectors
                 msr vbar_el1, x0
-                // page tables at 0x40100000: 1 GiB at 0 identity (flash, devices), 2 MiB at
-                // 0x40000000 identity, and VA 0x40200000 -> PA 0x40400000 (normal memory, executable)
-                ldr x1, =0x40100000
-                ldr x2, =0x705
-                str x2, [x1]
-                ldr x2, =0x40101003
-                str x2, [x1, #8]
-                ldr x1, =0x40101000
-                ldr x2, =0x40000705
-                str x2, [x1]
-                ldr x2, =0x40400705
-                str x2, [x1, #8]
+                // page tables: VA 0x40200000 -> PA 0x40400000 (Guest.PAGE_TABLES)
+            """ + Guest.PAGE_TABLES + """
                 // the function at PA 0x40400000: mov x0, #1; ret
                 ldr x1, =0x40400000
                 ldr w2, =0xd2800020
@@ -55,20 +45,7 @@ class DmaOverCodeTest {
                 ldr x3, =0x09020010
                 rev x4, x1
                 str x4, [x3]
-                ldr x0, =0xff00
-                msr mair_el1, x0
-                ldr x0, =(25 | 0x500 | 0x3000 | (1 << 23))
-                msr tcr_el1, x0
-                ldr x0, =0x40100000
-                msr ttbr0_el1, x0
-                dsb sy
-                isb
-                mrs x0, sctlr_el1
-                orr x0, x0, #1
-                orr x0, x0, #(1 << 2)
-                orr x0, x0, #(1 << 12)
-                msr sctlr_el1, x0
-                isb
+            """ + Guest.MMU_ON + """
                 ldr x9, =0x40200000
                 blr x9
                 bl print_hex
@@ -88,16 +65,7 @@ class DmaOverCodeTest {
                 blr x9
                 bl print_hex
                 bl power_off
-                .ltorg
-                .balign 0x800
-            vectors:
-                .rept 16
-                mrs x0, esr_el1
-                bl print_hex
-                bl power_off
-                .balign 0x80
-                .endr
-            """;
+            """ + Guest.VECTORS;
 
     @Test
     void theNextCallRunsTheCodeTheDmaWroteAsOnQemu(@TempDir Path dir) throws IOException {

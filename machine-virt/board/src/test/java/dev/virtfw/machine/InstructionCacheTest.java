@@ -21,19 +21,9 @@ class InstructionCacheTest {
     static final String PROGRAM = """
                 adr x0, vectors
                 msr vbar_el1, x0
-                // page tables at 0x40100000: 1 GiB at 0 identity (flash, devices); 2 MiB at
-                // 0x40000000 identity; VA 0x40200000 -> PA 0x40400000 executable (X); VA 0x40400000
-                // -> PA 0x40400000, never executable (PXN, UXN: the alias Y)
-                ldr x1, =0x40100000
-                ldr x2, =0x705
-                str x2, [x1]
-                ldr x2, =0x40101003
-                str x2, [x1, #8]
-                ldr x1, =0x40101000
-                ldr x2, =0x40000705
-                str x2, [x1]
-                ldr x2, =0x40400705
-                str x2, [x1, #8]
+                // page tables (Guest.PAGE_TABLES): VA 0x40200000 -> PA 0x40400000 executable (X);
+                // and VA 0x40400000 -> PA 0x40400000, never executable (PXN, UXN: the alias Y)
+            """ + Guest.PAGE_TABLES + """
                 ldr x2, =0x0060000040400705
                 str x2, [x1, #16]
                 // run code from RAM once with the MMU off, so that RAM is executable (and leaves
@@ -42,20 +32,7 @@ class InstructionCacheTest {
                 ldr w2, =0xd65f03c0           // ret
                 str w2, [x1]
                 blr x1
-                ldr x0, =0xff00
-                msr mair_el1, x0
-                ldr x0, =(25 | 0x500 | 0x3000 | (1 << 23))
-                msr tcr_el1, x0
-                ldr x0, =0x40100000
-                msr ttbr0_el1, x0
-                dsb sy
-                isb
-                mrs x0, sctlr_el1
-                orr x0, x0, #1
-                orr x0, x0, #(1 << 2)
-                orr x0, x0, #(1 << 12)
-                msr sctlr_el1, x0
-                isb
+            """ + Guest.MMU_ON + """
                 ldr x19, =0x40200000          // X
                 ldr x20, =0x40400000          // Y
                 ldr w21, =0xd65f03c0          // ret
@@ -150,16 +127,7 @@ class InstructionCacheTest {
                 str w1, [x20]
                 str w21, [x20, #4]
                 ret
-                .ltorg
-                .balign 0x800
-            vectors:
-                .rept 16
-                mrs x0, esr_el1
-                bl print_hex
-                bl power_off
-                .balign 0x80
-                .endr
-            """;
+            """ + Guest.VECTORS;
 
     @Test
     void codeWrittenThroughAnAliasRunsAfterTheInstructionCacheIsInvalidatedAsOnQemu() {

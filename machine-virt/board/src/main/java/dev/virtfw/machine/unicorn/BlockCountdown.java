@@ -3,10 +3,8 @@ package dev.virtfw.machine.unicorn;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.virtfw.machine.memory.HostMapping;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Locale;
 
 /**
  * The block hook that ends the board's slices, as a few machine instructions instead of a Java
@@ -24,7 +22,7 @@ import java.util.Locale;
  *
  * The engine's thread is the only one that touches the control block, between and inside
  * {@code uc_emu_start} calls. The code is written once per JVM into a page of its own
- * ({@link HostMapping#codePage}: read-write, then read-execute, never both). Only for x86-64 hosts, whose instruction cache needs no
+ * ({@link NativeCode#x86_64Page}: read-write, then read-execute, never both). Only for x86-64 hosts, whose instruction cache needs no
  * maintenance after the write; elsewhere, or when the host refuses executable pages, {@link #code}
  * is null and the engine keeps the same logic in its Java block hook.
  */
@@ -57,7 +55,7 @@ final class BlockCountdown {
         return CODE;
     }
 
-    /** Whether the native hook is used (false: the JVM property virtfw.nativeBlockHook=false, or not x86-64 Linux). */
+    /** Whether the native hook is used (false: see {@link NativeCode#x86_64Page}). */
     static boolean available() {
         return CODE != null;
     }
@@ -72,12 +70,6 @@ final class BlockCountdown {
     }
 
     private static MemorySegment build() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (!Boolean.parseBoolean(System.getProperty("virtfw.nativeBlockHook", "true"))
-                || !(arch.equals("amd64") || arch.equals("x86_64")) || !os.contains("linux")) {
-            return null;
-        }
-        return HostMapping.codePage(X86_64);
+        return NativeCode.x86_64Page(X86_64);
     }
 }

@@ -4,10 +4,8 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.virtfw.machine.memory.HostMapping;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Locale;
 
 /**
  * The front of the engine's SYS-instruction hook, as machine code. Unicorn has one hook for all
@@ -155,12 +153,6 @@ final class CacheOpFilter {
     }
 
     private static MemorySegment build() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (!Boolean.parseBoolean(System.getProperty("virtfw.nativeBlockHook", "true"))
-                || !(arch.equals("amd64") || arch.equals("x86_64")) || !os.contains("linux")) {
-            return null;
-        }
-        return HostMapping.codePage(X86_64);
+        return NativeCode.x86_64Page(X86_64);
     }
 }

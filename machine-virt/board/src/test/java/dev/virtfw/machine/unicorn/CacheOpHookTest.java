@@ -1,5 +1,6 @@
 package dev.virtfw.machine.unicorn;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.virtfw.machine.Assembler;
@@ -51,8 +52,14 @@ class CacheOpHookTest {
     record Call(int encoding, long value) {}
 
     private static Unicorn open(Arena arena, List<Call> calls, List<Long> invalid, boolean javaFilter) {
-        byte[] prog = Assembler.assemble(PROGRAM, RAM);
         MemorySegment ram = arena.allocate(0x10000, 4096);
+        return open(ram, PROGRAM, calls, invalid, javaFilter);
+    }
+
+    /** An engine with {@code program} at the start of {@code ram}, mapped at {@link #RAM}, reporting into the lists. */
+    private static Unicorn open(MemorySegment ram, String program, List<Call> calls, List<Long> invalid,
+                                boolean javaFilter) {
+        byte[] prog = Assembler.assemble(program, RAM);
         ram.asSlice(0, prog.length).copyFrom(MemorySegment.ofArray(prog));
         Unicorn uc = Unicorn.open(CpuModel.CORTEX_A57, new EngineHooks() {
             @Override
@@ -112,36 +119,17 @@ class CacheOpHookTest {
     @ValueSource(booleans = {false, true})
     void anIcIvauByAnExecutableAddressDropsTheCodeTranslatedFromItsPage(boolean javaFilter) {
         try (Arena arena = Arena.ofConfined()) {
-            byte[] prog = Assembler.assemble(CALLS, RAM);
             MemorySegment ram = arena.allocate(0x10000, 4096);
-            ram.asSlice(0, prog.length).copyFrom(MemorySegment.ofArray(prog));
-            ram.set(java.lang.foreign.ValueLayout.JAVA_INT, 0x2000, 0xd2800020);      // mov x0, #1
-            ram.set(java.lang.foreign.ValueLayout.JAVA_INT, 0x2004, 0xd65f03c0);      // ret
+            ram.set(JAVA_INT, 0x2000, 0xd2800020);      // mov x0, #1
+            ram.set(JAVA_INT, 0x2004, 0xd65f03c0);      // ret
             List<Call> calls = new ArrayList<>();
-            Unicorn uc = Unicorn.open(CpuModel.CORTEX_A57, new EngineHooks() {
-                @Override
-                public void interrupt(int intno) {
-                    throw new AssertionError("exception " + intno);
-                }
-
-                @Override
-                public void invalidMemory(int type, long address, int size, long value) {
-                    throw new AssertionError("unmapped access at 0x" + Long.toHexString(address));
-                }
-
-                @Override
-                public void instructionCacheInvalidation(int encoding, long value) {
-                    calls.add(new Call(encoding, value));
-                }
-            }, false, true);
+            Unicorn uc = open(ram, CALLS, calls, new ArrayList<>(), javaFilter);
             try {
-                uc.memMapPtr(RAM, ram, Unicorn.PROT_READ | Unicorn.PROT_WRITE | Unicorn.PROT_EXEC);
-                uc.reportInstructionCacheInvalidations(javaFilter);
                 uc.regWrite(Arm64Reg.x(9), RAM + 0x2000);
                 assertThat(uc.start(RAM, RAM + 4, 0)).isZero();
                 assertThat(uc.regRead(Arm64Reg.X0)).isEqualTo(1);
                 // the host rewrites the function behind the engine's back: mov x0, #2
-                ram.set(java.lang.foreign.ValueLayout.JAVA_INT, 0x2000, 0xd2800040);
+                ram.set(JAVA_INT, 0x2000, 0xd2800040);
                 assertThat(uc.start(RAM, RAM + 4, 0)).isZero();
                 assertThat(uc.regRead(Arm64Reg.X0)).as("the translated code stands until dropped").isEqualTo(1);
                 assertThat(uc.start(RAM + 0x100, RAM + 0x110, 0)).isZero();
