@@ -13,6 +13,10 @@
  *   store8 <file>            8-byte stores of a counter over the legacy
  *                            buffer (sized to the file): what the legacy8
  *                            loop does besides its data register reads
+ *   store8nx <file>          the same with the MMU on and the buffer mapped
+ *                            never-executable, as an OS maps its data (the
+ *                            firmware's own RAM stays executable); the MMU
+ *                            is off again afterwards
  *   dmachunk <file> <chunk> <count>
  *                            <count> DMA READs of <chunk> bytes each through
  *                            the file from its start (the first with SELECT),
@@ -26,7 +30,7 @@
  *   virtfw bench
  *   TIME entry 0 <counter> <freq>
  *   TIME bench-<step>:<file> <bytes, accesses or transfers> <ticks> <freq>
- *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8, store8,
+ *        (step: dma-fresh, dma-repeat, legacy1, legacy8, mmio1, mmio8, store8, store8nx,
  *        dmachunk<chunk>, dmaskip<chunk>)
  *   BENCH sample <step>:<file> first=0x<16 hex> last=0x<16 hex>
  *        (the first and last 8 bytes loaded, little-endian words)
@@ -250,6 +254,74 @@ static void step_dmachunk(const struct fwcfg_file *f, u64 chunk, u64 count, int 
 		       (count - 1) * chunk, *(u64 *)buf, *(u64 *)(buf + chunk - 8));
 }
 
+/* Translation tables for store8nx: 4 KiB granule, 39-bit VAs from level 1
+ * (TTBR0_EL1), every address mapped to itself as normal memory. The first
+ * GiB (flash, devices) is one block; the second (RAM from 0x4000_0000) is 2 MiB
+ * blocks, those from the first 2 MiB boundary after the firmware's own RAM
+ * never executable (PXN, UXN). */
+static u64 tables[2][512] __attribute__((aligned(4096)));
+
+#define PTE_BLOCK_NORMAL 0x705ul   /* block, AttrIndx 1 (normal), inner shareable, AF */
+#define PTE_TABLE 0x3ul
+#define PTE_XN (3ul << 53)         /* PXN and UXN */
+
+static void mmu_on(void)
+{
+	u64 exec_end = ALIGN_UP((u64)__firmware_ram_end, 0x200000ul);
+	tables[0][0] = 0x0ul | PTE_BLOCK_NORMAL;
+	tables[0][1] = (u64)tables[1] | PTE_TABLE;
+	for (u64 i = 0; i < 512; i++) {
+		u64 pa = 0x40000000ul + (i << 21);
+		tables[1][i] = pa | PTE_BLOCK_NORMAL | (pa >= exec_end ? PTE_XN : 0);
+	}
+	/* MAIR: attr 0 device nGnRnE, attr 1 normal write-back; TCR: T0SZ 25,
+	 * walks write-back and inner shareable, EPD1 (no TTBR1 walks). Only
+	 * SCTLR_EL1.M changes: the caches stay as they were. */
+	__asm__ volatile("msr mair_el1, %0\n"
+			 "msr tcr_el1, %1\n"
+			 "msr ttbr0_el1, %2\n"
+			 "dsb sy\n"
+			 "isb\n"
+			 "mrs x9, sctlr_el1\n"
+			 "orr x9, x9, #1\n"
+			 "msr sctlr_el1, x9\n"
+			 "isb\n"
+			 :: "r"(0xff00ul), "r"(25ul | 0x500ul | 0x3000ul | (1ul << 23)), "r"((u64)tables[0])
+			 : "x9", "memory");
+}
+
+static void mmu_off(void)
+{
+	__asm__ volatile("mrs x9, sctlr_el1\n"
+			 "bic x9, x9, #1\n"
+			 "msr sctlr_el1, x9\n"
+			 "isb\n"
+			 "tlbi vmalle1\n"
+			 "dsb sy\n"
+			 "isb\n" ::: "x9", "memory");
+}
+
+static void step_store8nx(const struct fwcfg_file *f)
+{
+	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
+	if (!buf) {
+		error(f->name, "no room in RAM for the legacy buffer");
+		return;
+	}
+	if ((u64)buf + f->size > 0x80000000ul) {
+		error(f->name, "store8nx maps RAM below 2 GiB only");
+		return;
+	}
+	u64 n = f->size / 8;
+	mmu_on();
+	u64 t0 = timer_count();
+	for (u64 i = 0; i < n; i++)
+		buf[i] = i;
+	u64 t1 = timer_count();
+	mmu_off();
+	timing("store8nx", f->name, n, t1 - t0);
+}
+
 static void step_store8(const struct fwcfg_file *f)
 {
 	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
@@ -327,6 +399,8 @@ static void run_line(char *line)
 		step_mmio(&f, 8, arg);
 	else if (strcmp(w[0], "store8") == 0)
 		step_store8(&f);
+	else if (strcmp(w[0], "store8nx") == 0)
+		step_store8nx(&f);
 	else {
 		error(w[0], "unknown step");
 		return;

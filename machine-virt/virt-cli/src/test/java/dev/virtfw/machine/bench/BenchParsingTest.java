@@ -151,6 +151,16 @@ class BenchParsingTest {
                     "mmio8 opt/virtfw/bench/64K 1000", "dmachunk opt/virtfw/bench/64K 1 4096",
                     "dmachunk opt/virtfw/bench/64K 65536 1", "dmaskip opt/virtfw/bench/64K 4096 16");
         }
+
+        @Test
+        void ramPlanIsTheDmaStepsThenStoresWithTheMmuOn() {
+            BenchSpec quick = BenchSpec.parse("quick");
+            List<String> dma = Bench.plan(quick).lines().filter(l -> l.startsWith("dma")).toList();
+            List<String> ram = Bench.ramPlan(quick).lines().toList();
+            assertThat(ram.subList(0, dma.size())).isEqualTo(dma);
+            assertThat(ram.subList(dma.size(), ram.size())).containsExactly("store8nx opt/virtfw/bench/16M",
+                    "store8nx opt/virtfw/bench/16M", "store8nx opt/virtfw/bench/16M");
+        }
     }
 
     @Test
