@@ -440,7 +440,7 @@ public final class Unicorn implements AutoCloseable {
      * that address as an instruction fetch, which then cannot fault); true when it did.
      */
     private boolean droppedAsExecutable(int encoding, long va) {
-        if (encoding != IC_IVAU || translate(va, PROT_EXEC) == -1) {
+        if (encoding != IC_IVAU || translationError(va, PROT_EXEC) != 0) {
             return false;
         }
         long page = va & -4096L;
@@ -494,13 +494,16 @@ public final class Unicorn implements AutoCloseable {
      * Also inside a callback.
      */
     public long translate(long va, int prot) {
-        int err;
+        return translationError(va, prot) == 0 ? translated.get(JAVA_LONG, 0) : -1;
+    }
+
+    /** uc_vmem_translate's {@code uc_err} for {@code va} (0: it translates; the result is in {@link #translated}). */
+    private int translationError(long va, int prot) {
         try {
-            err = (int) UcVmemTranslate.HANDLE.invokeExact(uc, va, prot, translated);
+            return (int) UcVmemTranslate.HANDLE.invokeExact(uc, va, prot, translated);
         } catch (Throwable t) {
             throw linkageFailure("uc_vmem_translate", t);
         }
-        return err == 0 ? translated.get(JAVA_LONG, 0) : -1;
     }
 
     /**

@@ -39,6 +39,9 @@ class CacheOpHookTest {
                 ic iallu
                 movz x2, #0xffff, lsl #48
                 ic ivau, x2
+                movn x2, #0
+                ic ivau, x2
+                ic ivau, xzr
                 ic ialluis
                 mov x4, #7
                 movz x5, #0x4000, lsl #16
@@ -91,8 +94,9 @@ class CacheOpHookTest {
             try {
                 long end = RAM + Assembler.assemble(PROGRAM, RAM).length;
                 assertThat(uc.start(RAM, end - 6 * 4, 0)).isZero();
-                // with the MMU off every address translates and can execute: both IC IVAU are the
-                // engine's (the one beyond any memory drops nothing); the board gets the other two
+                // with the MMU off every address translates and can execute: every IC IVAU is the
+                // engine's (those beyond any memory, ~0 among them, drop nothing and do not fault);
+                // the board gets the other two
                 // (an IC IVAU it gets, by an alias that cannot execute: InstructionCacheTest)
                 assertThat(calls).containsExactly(
                         new Call(SysReg.encode(1, 0, 7, 5, 0), 0),
