@@ -989,12 +989,6 @@ final class Board implements EngineHooks, AutoCloseable {
         return irq.timer().write(encoding, value);
     }
 
-    /** IC IVAU, IC IALLU and IC IALLUIS as {@link SysReg#encode} gives them. */
-    static final int IC_IVAU = SysReg.encode(1, 3, 7, 5, 1);
-    static final int IC_IALLU = SysReg.encode(1, 0, 7, 5, 0);
-    static final int IC_IALLUIS = SysReg.encode(1, 0, 7, 1, 0);
-    private static final long PAGE = 4096;
-
     /**
      * Keeps translated code coherent with guest stores made through mappings that cannot execute.
      * Once RAM leaves the memory hooks ({@link #STORE_FAST_PATH}), Unicorn 2.1.4 checks a store for
@@ -1017,12 +1011,12 @@ final class Board implements EngineHooks, AutoCloseable {
         if (!ramExecutable) {
             return;     // no translated code stands for RAM yet; flash cannot be stored to
         }
-        if (encoding == IC_IALLU || encoding == IC_IALLUIS) {
+        if (encoding == SysReg.IC_IALLU.encoding() || encoding == SysReg.IC_IALLUIS.encoding()) {
             icPage = -1;
             dropTranslatedCode(ram.base(), ram.size());
             return;
         }
-        if (encoding != IC_IVAU) {
+        if (encoding != SysReg.IC_IVAU.encoding()) {
             return;
         }
         // The engine drops the page of an address the guest can run code from; this one cannot
@@ -1031,7 +1025,7 @@ final class Board implements EngineHooks, AutoCloseable {
         if (pa == -1 || !ram.contains(pa, 1)) {
             return;
         }
-        long page = pa & -PAGE;
+        long page = pa & -Unicorn.PAGE_SIZE;
         long left = uc.blocksLeft();
         long pc = uc.pc();
         if (page == icPage && pc == icPc && uc.starts() == icStarts && left != Long.MIN_VALUE
@@ -1039,8 +1033,8 @@ final class Board implements EngineHooks, AutoCloseable {
             icBlocksLeft = left;
             return;
         }
-        dropTranslatedCode(page, PAGE);
-        long pcPage = uc.translate(pc, Unicorn.PROT_EXEC) & -PAGE;
+        dropTranslatedCode(page, Unicorn.PAGE_SIZE);
+        long pcPage = uc.translate(pc, Unicorn.PROT_EXEC) & -Unicorn.PAGE_SIZE;
         icPage = pcPage == page ? -1 : page;
         icPc = pc;
         icStarts = uc.starts();

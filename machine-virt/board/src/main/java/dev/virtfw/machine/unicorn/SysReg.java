@@ -38,6 +38,10 @@ public record SysReg(String name, int op0, int op1, int crn, int crm, int op2) {
     public static final SysReg CNTV_TVAL_EL0 = new SysReg("CNTV_TVAL_EL0", 3, 3, 14, 3, 0);
     public static final SysReg CNTV_CTL_EL0 = new SysReg("CNTV_CTL_EL0", 3, 3, 14, 3, 1);
     public static final SysReg CNTV_CVAL_EL0 = new SysReg("CNTV_CVAL_EL0", 3, 3, 14, 3, 2);
+    /** Instruction-cache invalidations (SYS, op0 1): by virtual address to the point of unification, all, all inner shareable. */
+    public static final SysReg IC_IVAU = new SysReg("IC IVAU", 1, 3, 7, 5, 1);
+    public static final SysReg IC_IALLU = new SysReg("IC IALLU", 1, 0, 7, 5, 0);
+    public static final SysReg IC_IALLUIS = new SysReg("IC IALLUIS", 1, 0, 7, 1, 0);
 
     /** The 16-bit system-register number MRS/MSR carry in bits 20:5 (op0:op1:CRn:CRm:op2). */
     public int encoding() {

@@ -431,20 +431,17 @@ public final class Unicorn implements AutoCloseable {
         return crn == 7 && (crm == 5 && op2 <= 1 || crm == 1 && op2 == 0);
     }
 
-    /** IC IVAU as {@link SysReg#encode} gives it. */
-    private static final int IC_IVAU = SysReg.encode(1, 3, 7, 5, 1);
-
     /**
      * What {@link CacheOpFilter} does natively, for the Java hook: an IC IVAU by an address the
      * guest can run code from drops the translated code of its page (Unicorn's call translates
      * that address as an instruction fetch, which then cannot fault); true when it did.
      */
     private boolean droppedAsExecutable(int encoding, long va) {
-        if (encoding != IC_IVAU || translationError(va, PROT_EXEC) != 0) {
+        if (encoding != SysReg.IC_IVAU.encoding() || translationError(va, PROT_EXEC) != 0) {
             return false;
         }
-        long page = va & -4096L;
-        removeCache(page, page + 4096);
+        long page = va & -PAGE_SIZE;
+        removeCache(page, page + PAGE_SIZE);
         return true;
     }
 
@@ -484,6 +481,12 @@ public final class Unicorn implements AutoCloseable {
 
     private boolean cacheOpHook;
 
+    /**
+     * The engine's page: what an IC IVAU drops (here and in {@link CacheOpFilter}), and what a
+     * translated A64 block never crosses.
+     */
+    public static final long PAGE_SIZE = 4096;
+
     /** unicorn/arm64.h uc_arm64_insn: SYS (op0 1: cache, TLB and address-translation operations). */
     private static final int UC_ARM64_INS_SYS = 3;
 
@@ -522,9 +525,9 @@ public final class Unicorn implements AutoCloseable {
 
     private long starts;
 
-    /** The handles of the invalid-memory hooks ({@link #leaveUnhooked}). */
+    /** The whole-space invalid-memory hook's handle, and whether {@link #leaveUnhooked} replaced it. */
     private long memoryHook;
-    private long memoryHookAbove = -1;
+    private boolean memoryHooksNarrowed;
 
     /**
      * Narrows the invalid-memory hook (unmapped and protection faults) to every physical address
@@ -534,14 +537,19 @@ public final class Unicorn implements AutoCloseable {
      * page leaves that path after its first store. Between runs only; once.
      */
     public void leaveUnhooked(long base, long size) {
-        if (memoryHookAbove != -1) {
+        if (memoryHooksNarrowed) {
             throw new IllegalStateException("the memory hooks are narrowed already");
         }
-        long below = memoryHook;
-        ucCheck("uc_hook_del(UC_HOOK_MEM_INVALID)", () -> (int) UcHookDel.HANDLE.invokeExact(uc, below));
-        memoryHook = base == 0 ? -1 : hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", 0L, base - 1);
+        long whole = memoryHook;
+        ucCheck("uc_hook_del(UC_HOOK_MEM_INVALID)", () -> (int) UcHookDel.HANDLE.invokeExact(uc, whole));
+        memoryHooksNarrowed = true;
+        if (base != 0) {
+            hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", 0L, base - 1);
+        }
         long end = base + size;
-        memoryHookAbove = end == 0 ? 0 : hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", end, -1L);
+        if (end != 0) {
+            hookAdd(UC_HOOK_MEM_INVALID, SharedStubs.MEM_INVALID, "UC_HOOK_MEM_INVALID", end, -1L);
+        }
     }
 
     private void ctlInt(int cmd, int value, String what) {
