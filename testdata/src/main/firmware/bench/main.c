@@ -301,40 +301,28 @@ static void mmu_off(void)
 			 "isb\n" ::: "x9", "memory");
 }
 
-static void step_store8nx(const struct fwcfg_file *f)
+/* store8, and with mmu store8nx: the same loop with the MMU on (mmu_on). */
+static void step_store8(const struct fwcfg_file *f, int mmu)
 {
 	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
 	if (!buf) {
 		error(f->name, "no room in RAM for the legacy buffer");
 		return;
 	}
-	if ((u64)buf + f->size > 0x80000000ul) {
+	if (mmu && (u64)buf + f->size > 0x80000000ul) {
 		error(f->name, "store8nx maps RAM below 2 GiB only");
 		return;
 	}
 	u64 n = f->size / 8;
-	mmu_on();
+	if (mmu)
+		mmu_on();
 	u64 t0 = timer_count();
 	for (u64 i = 0; i < n; i++)
 		buf[i] = i;
 	u64 t1 = timer_count();
-	mmu_off();
-	timing("store8nx", f->name, n, t1 - t0);
-}
-
-static void step_store8(const struct fwcfg_file *f)
-{
-	volatile u64 *buf = (volatile u64 *)legacy_buffer(f->size);
-	if (!buf) {
-		error(f->name, "no room in RAM for the legacy buffer");
-		return;
-	}
-	u64 n = f->size / 8;
-	u64 t0 = timer_count();
-	for (u64 i = 0; i < n; i++)
-		buf[i] = i;
-	u64 t1 = timer_count();
-	timing("store8", f->name, n, t1 - t0);
+	if (mmu)
+		mmu_off();
+	timing(mmu ? "store8nx" : "store8", f->name, n, t1 - t0);
 }
 
 /* Splits one plan line into at most MAX_WORDS words; returns the count. */
@@ -397,10 +385,8 @@ static void run_line(char *line)
 		step_mmio(&f, 1, arg);
 	else if (strcmp(w[0], "mmio8") == 0)
 		step_mmio(&f, 8, arg);
-	else if (strcmp(w[0], "store8") == 0)
-		step_store8(&f);
-	else if (strcmp(w[0], "store8nx") == 0)
-		step_store8nx(&f);
+	else if (strcmp(w[0], "store8") == 0 || strcmp(w[0], "store8nx") == 0)
+		step_store8(&f, strcmp(w[0], "store8nx") == 0);
 	else {
 		error(w[0], "unknown step");
 		return;
